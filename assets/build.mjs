@@ -1,0 +1,20 @@
+// Builds the self-hosted front-end assets into src/standtogether/static/dist/.
+// govuk-frontend is compiled from Sass so that the GDS Transport font (licensed for GOV.UK only) is
+// never included; the crown and logotype are simply not used by our templates.
+import * as sass from "sass";
+import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
+
+const out = "src/standtogether/static/dist";
+mkdirSync(out, { recursive: true });
+
+const result = sass.compile("assets/scss/main.scss", {
+  loadPaths: ["node_modules"],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import", "global-builtin"],
+});
+writeFileSync(`${out}/standtogether.css`, result.css);
+for (const name of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
+  copyFileSync(`node_modules/govuk-frontend/dist/govuk/${name}`, `${out}/${name}`);
+}
+console.log(`built ${out}/standtogether.css (${result.css.length} bytes) and govuk-frontend.min.js`);

@@ -1,0 +1,240 @@
+"""Every state change of the public side: one function each, one transaction, an audit event.
+
+Views parse input, call one of these, and render. Drafts are the person's own unsent words: saving a step
+is not audited (it would put ten events per report in the chain); everything from submission on is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from standtogether.cases.models import Case, CaseStatus
+from standtogether.core import audit, codes
+from standtogether.partners.models import Agency
+from standtogether.taxonomy.models import Area, IncidentType, Marker, Setting, Strand
+
+from . import evidence as evidence_store
+from .journey import answers_for
+from .models import Addition, Draft, Evidence, Report
+from .uploads import CheckedFile
+
+PUBLIC = "public"
+VIOLENT_TYPES = {"threats", "physical-assault"}
+
+
+class SubmissionRefused(Exception):
+    """The draft cannot be submitted as it is (e.g. no description); the message says why."""
+
+
+@transaction.atomic
+def add_draft_evidence(draft: Draft, checked: CheckedFile) -> Evidence:
+    return evidence_store.store(checked, draft=draft)
+
+
+@transaction.atomic
+def remove_draft_evidence(draft: Draft, evidence_uuid: str) -> bool:
+    item = draft.evidence.filter(uuid=evidence_uuid).first()
+    if item is None:
+        return False
+    evidence_store.delete_files([item])
+    item.delete()
+    return True
+
+
+def save_for_later(draft: Draft) -> str:
+    """Give the draft a resume code (shown once); only its Argon2id hash is kept."""
+    secret = codes.new_secret(16)
+    with transaction.atomic():
+        draft.resume_id = draft.resume_id or codes.new_secret(8).replace("-", "")
+        draft.resume_hash = codes.hash_secret(secret)
+        draft.save(update_fields=["resume_id", "resume_hash"])
+    return f"{codes._group(draft.resume_id)}-{secret}"
+
+
+def find_draft_by_resume_code(code: str) -> Draft | None:
+    raw = codes.canonical(code)
+    if len(raw) != 24:
+        codes.dummy_verify(raw)
+        return None
+    draft = Draft.system.filter(resume_id=raw[:8], expires_at__gt=timezone.now(), report__isnull=True).first()
+    if draft is None or not codes.verify_secret(draft.resume_hash, raw[8:]):
+        if draft is None:
+            codes.dummy_verify(raw)
+        return None
+    return draft
+
+
+def _terms(model, codes_list) -> list:
+    return list(model.objects.filter(code__in=codes_list or []))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _build_report(draft: Draft, submit_key: str) -> tuple[Report, dict]:
+    who, what, why = answers_for(draft, "who"), answers_for(draft, "what"), answers_for(draft, "why")
+    when, people = answers_for(draft, "when-where"), answers_for(draft, "people")
+    contact, needs, consent = answers_for(draft, "contact"), answers_for(draft, "needs"), answers_for(draft, "consent")
+    anonymous = contact.get("anonymous") != "no"
+    share = [] if consent.get("partnership_only") else list(consent.get("share") or [])
+    report = Report(
+        reference="",
+        idempotency_key=submit_key,
+        submitted_at=timezone.now(),
+        language=draft.language,
+        reporter_role=who.get("reporter_role") or "",
+        description=what.get("description") or "",
+        motive_not_sure=bool(why.get("not_sure")),
+        motive_other=why.get("other_reason") or "",
+        date_kind=when.get("date_kind") or "",
+        date_start=_date(when.get("date_start")),
+        date_end=_date(when.get("date_end")),
+        setting=Setting.objects.filter(code=when.get("setting")).first(),
+        area=Area.objects.filter(code=when.get("area")).first(),
+        place=when.get("place") or "",
+        online_platform=when.get("online_platform") or "",
+        happened_before=when.get("happened_before") or "",
+        perpetrator=people.get("perpetrator") or "",
+        others_present=people.get("others_present") or "",
+        children_involved=people.get("children_involved") or "",
+        anonymous=anonymous,
+        contact={}
+        if anonymous
+        else {
+            key: contact.get(key) or ([] if key in ("channels", "safety") else "")
+            for key in ("name", "email", "phone", "address", "channels", "safe_times", "safety")
+        },
+        preferred_language=needs.get("preferred_language") or draft.language,
+        interpreter_needed=needs.get("interpreter") == "yes",
+        support_wanted=list(needs.get("support") or []),
+        needs={
+            "interpreter_language": needs.get("interpreter_language") or "",
+            "accessibility": list(needs.get("accessibility") or []),
+            "other_needs": needs.get("other_needs") or "",
+            "officer_gender": needs.get("officer_gender") or "",
+        },
+        consent={"share": sorted(share), "partnership_only": not share, "given_at": timezone.now().isoformat()},
+    )
+    relations = {
+        "incident_types": _terms(IncidentType, what.get("incident_types")),
+        "strands": _terms(Strand, why.get("strands")),
+        "markers": _terms(Marker, why.get("markers")),
+    }
+    return report, relations
+
+
+def _looks_automated(draft: Draft) -> bool:
+    too_fast = (timezone.now() - draft.created_at).total_seconds() < settings.SUBMIT_MIN_SECONDS
+    return draft.suspected_spam or too_fast
+
+
+def submit_report(
+    draft: Draft, submit_key: str, *, channel: str = "online", received_at: dt.datetime | None = None
+) -> tuple[Report, bool]:
+    """Turn a draft into a report and a case in triage. Idempotent on `submit_key`.
+
+    Returns (report, created). A double click, a retry or two concurrent posts with the same key give
+    exactly one report; the later calls get the first one back.
+    """
+    existing = Report.system.filter(idempotency_key=submit_key).first()
+    if existing:
+        return existing, False
+    try:
+        return _submit(draft, submit_key, channel=channel, received_at=received_at), True
+    except IntegrityError:
+        existing = Report.system.filter(idempotency_key=submit_key).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+@transaction.atomic
+def _submit(draft: Draft, submit_key: str, *, channel: str, received_at: dt.datetime | None) -> Report:
+    draft = Draft.system.select_for_update().get(pk=draft.pk)
+    if draft.report_id:
+        return draft.report
+    if not answers_for(draft, "what").get("description"):
+        raise SubmissionRefused("no description")
+    report, relations = _build_report(draft, submit_key)
+    report.reference = _unused_reference()
+    report.channel = channel
+    if received_at is not None:  # a paper form or an import: the date it reached us, not the keying date
+        report.submitted_at = received_at
+    secret = codes.new_secret(16)
+    report.tracking_hash = codes.hash_secret(secret)
+    report.quarantined = _looks_automated(draft)
+    types = {t.code for t in relations["incident_types"]}
+    has_evidence = draft.evidence.exists()
+    case = Case(
+        reference=report.reference,
+        status=CaseStatus.RECEIVED,
+        owner_agency=Agency.objects.filter(receives_new_reports=True, active=True).first(),
+        opened_at=report.submitted_at,
+        flag_children=report.children_involved == "yes",
+        flag_threats_violence=bool(types & VIOLENT_TYPES),
+        flag_repeat=report.happened_before == "yes" or report.date_kind == "repeatedly",
+        flag_evidence=has_evidence,
+        flag_interpreter=report.interpreter_needed,
+        flag_anonymous=report.anonymous,
+        flag_quarantined=report.quarantined,
+    )
+    case.save()
+    report.case = case
+    report.save()
+    for name, terms in relations.items():
+        getattr(report, name).set(terms)
+    draft.evidence.update(report=report, draft=None)
+    audit.record(
+        PUBLIC,
+        "report.submitted",
+        report,
+        reference=report.reference,
+        channel=report.channel,
+        anonymous=report.anonymous,
+        evidence=has_evidence,
+        quarantined=report.quarantined,
+    )
+    audit.record("system", "case.opened", case, reference=case.reference, report=str(report.uuid))
+    draft.report = report
+    draft.confirmation = {"reference": report.reference, "secret": secret}
+    # The confirmation stays readable for a short while (refresh, print), then the draft goes.
+    draft.expires_at = timezone.now() + dt.timedelta(hours=2)
+    draft.answers = {}
+    draft.save(update_fields=["report", "confirmation", "expires_at", "answers"])
+    return report
+
+
+def _unused_reference() -> str:
+    for _attempt in range(20):
+        reference = codes.new_reference()
+        if not Case.system.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("could not find an unused reference")  # 35 bits: practically unreachable
+
+
+@transaction.atomic
+def add_information(report: Report, text: str, files: list[CheckedFile]) -> Addition:
+    """The reporter adds more from the tracking page: text and/or evidence, audited, flagged on the case."""
+    addition = Addition(report=report, added_at=timezone.now(), text=text or "")
+    addition.save()
+    for checked in files:
+        evidence_store.store(checked, report=report, addition=addition)
+    case = Case.system.select_for_update().get(pk=report.case_id)
+    if files and not case.flag_evidence:
+        case.flag_evidence = True
+        case.save(update_fields=["flag_evidence", "updated_at"])
+    audit.record(
+        PUBLIC, "report.information_added", report, reference=report.reference, files=len(files),
+        text=bool(text), addition=str(addition.uuid),
+    )
+    return addition
+
+
+def new_submit_key() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,86 @@
+"""The reporter-safe view of a case: what a person with the reference and secret code may see.
+
+Opening needs both; failures get one generic message and count against the client key and the reference,
+and a reference is locked for a while after repeated failures, whoever is guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from standtogether.cases.models import Case, CaseStatus
+from standtogether.core import codes, ratelimit
+
+from .models import Report
+
+SESSION_KEY = "tracked_report"
+SESSION_SECONDS = 30 * 60
+
+
+class Throttled(Exception):
+    pass
+
+
+@dataclass
+class TrackingView:
+    reference: str
+    status: str
+    status_label: Promise | str
+    submitted_at: object
+    updated_at: object
+    closed_at: object | None
+    outcome: str = ""
+    officer: dict | None = None
+    additions: list = field(default_factory=list)
+
+
+def open_report(request: HttpRequest, reference_text: str, secret: str) -> Report | None:
+    client = ratelimit.client_key(request)
+    reference = codes.normalise_reference(reference_text)
+    if ratelimit.exceeded("track", client) or (reference and ratelimit.exceeded("track_reference", reference)):
+        raise Throttled
+    report = Report.system.filter(reference=reference).first() if reference else None
+    ok = codes.verify_secret(report.tracking_hash if report else None, secret)
+    if not ok:
+        ratelimit.hit("track", client)
+        if reference:
+            ratelimit.hit("track_reference", reference)
+        return None
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {"report": str(report.uuid), "at": timezone.now().timestamp()}
+    return report
+
+
+def tracked_report(request: HttpRequest) -> Report | None:
+    entry = request.session.get(SESSION_KEY)
+    if not entry or timezone.now().timestamp() - entry.get("at", 0) > SESSION_SECONDS:
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return Report.system.select_related("case").filter(uuid=entry["report"]).first()
+
+
+def stop_tracking(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def project(report: Report) -> TrackingView:
+    case: Case = report.case
+    labels = dict(CaseStatus.choices)
+    officer = None
+    # The handling side (case officers) fills these in; until then the status says "received".
+    if hasattr(case, "officer_for_tracking"):
+        officer = case.officer_for_tracking()
+    return TrackingView(
+        reference=report.reference,
+        status=case.status,
+        status_label=labels.get(case.status, case.status),
+        submitted_at=report.submitted_at,
+        updated_at=case.updated_at,
+        closed_at=case.closed_at,
+        officer=officer,
+        additions=list(report.additions.all()),
+    )

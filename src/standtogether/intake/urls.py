@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("report/", views.start, name="start"),
+    path("report/check/", views.check, name="check"),
+    path("report/sent/", views.confirmation, name="confirmation"),
+    path("report/save/", views.save_later, name="save_later"),
+    path("report/continue/", views.resume, name="resume"),
+    path("report/<slug:slug>/", views.step, name="step"),
+    path("track/", views.track, name="track"),
+    path("track/report/", views.track_status, name="track_status"),
+    path("track/add/", views.track_add, name="track_add"),
+    path("track/stop/", views.track_stop, name="track_stop"),
+]

@@ -1,0 +1,227 @@
+"""Settings shared by every environment. Everything a deployment changes comes from the environment.
+
+Documented in docs/configuration.md. Keys never live in the database or in git: see core/keys.py.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/standtogether
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("STANDTOGETHER_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "standtogether.core",
+    "standtogether.taxonomy",
+    "standtogether.partners",
+    "standtogether.cases",
+    "standtogether.intake",
+    "standtogether.staff",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "csp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "standtogether.core.middleware.PrivacyHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "standtogether.urls"
+WSGI_APPLICATION = "standtogether.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "standtogether.core.context.site",
+            ],
+        },
+    }
+]
+
+# SQLite file under var/ by default; PostgreSQL (or another) through DATABASE_URL.
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'standtogether.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue (busy timeout) instead of failing half-way through a transaction.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared between gunicorn workers: rate-limit counters must be seen by every worker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "standtogether_cache",
+    }
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_NAME = "st_session"
+CSRF_COOKIE_NAME = "st_csrf"
+CSRF_FAILURE_VIEW = "standtogether.core.views.csrf_failure"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "/staff/login/"
+
+# Languages offered are configuration (LANGUAGES_OFFERED, comma-separated codes). Each is named in its
+# own script so a person finds theirs without reading English.
+ALL_LANGUAGES = {
+    "en": "English",
+    "ar": "العربية",
+    "ur": "اردو",
+    "ps": "پښتو",
+    "fa": "فارسی",
+    "pa": "ਪੰਜਾਬੀ",
+    "gu": "ગુજરાતી",
+    "bn": "বাংলা",
+    "pl": "Polski",
+    "ro": "Română",
+    "bg": "Български",
+    "pt": "Português",
+    "uk": "Українська",
+}
+RTL_LANGUAGES = {"ar", "ur", "ps", "fa"}
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    (code, ALL_LANGUAGES[code]) for code in env_list("LANGUAGES_OFFERED", "en,ar") if code in ALL_LANGUAGES
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/London"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Evidence lives outside every web root, encrypted, under random names (core/evidence_store.py).
+EVIDENCE_DIR = Path(os.environ.get("EVIDENCE_DIR", VAR_DIR / "evidence"))
+KEYS_FILE = Path(os.environ.get("KEYS_FILE", VAR_DIR / "keys.json"))
+
+# Uploads: checked by content in intake/uploads.py. Bigger requests are refused before parsing.
+UPLOAD_MAX_FILE_BYTES = int(os.environ.get("UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024))
+UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("UPLOAD_MAX_TOTAL_BYTES", 40 * 1024 * 1024))
+UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", 10))
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
+UPLOAD_MAX_PDF_PAGES = int(os.environ.get("UPLOAD_MAX_PDF_PAGES", 50))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = None
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# The reporting journey (intake/journey.py).
+DRAFT_LIFETIME_HOURS = int(os.environ.get("DRAFT_LIFETIME_HOURS", 72))
+SUBMIT_MIN_SECONDS = int(os.environ.get("SUBMIT_MIN_SECONDS", 8))
+RATE_LIMITS = {
+    # name: (max events, window seconds)
+    "submit": (int(os.environ.get("RATE_SUBMIT_PER_HOUR", 20)), 3600),
+    "track": (10, 900),
+    "track_reference": (5, 900),
+    "resume": (10, 900),
+    "upload": (60, 3600),
+}
+# Where "Exit this page" takes a person: a neutral page that gives nothing away. A link the person
+# follows, not something our pages load.
+EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
+PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Warwickshire Hate Crime Partnership")
+REFERENCE_PREFIX = os.environ.get("REFERENCE_PREFIX", "WST")
+
+# Strict CSP: our own origin only, scripts by nonce, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Logs carry event names and ids, never free text, codes, IP addresses or user agents.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "standtogether.core.logs.ScrubFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django.request would log the request line of every 4xx; the scrub filter removes request objects.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
+}
+ADMINS: list[tuple[str, str]] = []

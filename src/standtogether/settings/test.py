@@ -1,0 +1,18 @@
+"""Test settings: a throw-away key ring and evidence store per run; SQLite unless DATABASE_URL is set."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import os
+
+SECRET_KEY = "test-only-secret-key-not-for-any-real-deployment-0123456789"
+_tmp = Path(tempfile.mkdtemp(prefix="standtogether-test-"))
+KEYS_FILE = _tmp / "keys.json"
+EVIDENCE_DIR = _tmp / "evidence"
+SUBMIT_MIN_SECONDS = int(os.environ.get("SUBMIT_MIN_SECONDS", 0))
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from standtogether.core import views as core_views
+from standtogether.intake import views as intake_views
+from standtogether.staff import views as staff_views
+
+handler400 = core_views.bad_request
+handler404 = core_views.not_found
+handler500 = core_views.server_error
+
+admin.site.site_header = "Stand Together: partnership settings"
+admin.site.site_title = "Stand Together"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", staff_views.home, name="staff_home"),
+    path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff_login"),
+    path("staff/logout/", staff_views.logout_view, name="staff_logout"),
+    path("staff/settings/", admin.site.urls),
+]
+
+# Stable public URLs: posters and QR codes point at /<lang>/report/ and friends.
+urlpatterns += i18n_patterns(
+    path("", intake_views.home, name="home"),
+    path("support/", intake_views.support, name="support"),
+    path("", include("standtogether.intake.urls")),
+    prefix_default_language=True,
+)
