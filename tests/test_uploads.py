@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from PIL import Image, ImageOps
+from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
@@ -107,7 +107,7 @@ def jpeg_segment_markers(data: bytes) -> list[int]:
 
 
 def bilevel_png(width: int, height: int) -> bytes:
-    """A valid 1-bit PNG of all-black pixels, compressed row by row so it stays small on disk and in memory."""
+    """A valid 1-bit PNG of black pixels, compressed row by row: small on disk, and small while made."""
     row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the packed pixels
     compressor = zlib.compressobj(9)
     parts = [compressor.compress(row * 500) for _ in range(height // 500)]
@@ -174,14 +174,18 @@ def risky_pdf_bytes() -> bytes:
         {
             NameObject("/Type"): NameObject("/Annot"),
             NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(50), FloatObject(50)]),
+            NameObject("/Rect"): ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(50), FloatObject(50)]
+            ),
             NameObject("/A"): DictionaryObject(
                 {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")}
             ),
         }
     )
     page[NameObject("/Annots")] = ArrayObject([writer._add_object(launch)])
-    page[NameObject("/PieceInfo")] = DictionaryObject({NameObject("/Secret"): TextStringObject("Secret Name")})
+    page[NameObject("/PieceInfo")] = DictionaryObject(
+        {NameObject("/Secret"): TextStringObject("Secret Name")}
+    )
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -198,7 +202,9 @@ def test_jpeg_loses_exif_gps_and_camera_but_keeps_its_orientation():
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)}  # GPS IFD
     original = Image.new("RGB", (20, 10), "white")
     original.paste((255, 0, 0), (0, 0, 10, 10))  # left half red
-    data = jpeg_bytes(original, exif=exif, comment=b"secret comment", xmp=b"<x:xmpmeta>secret xmp</x:xmpmeta>")
+    data = jpeg_bytes(
+        original, exif=exif, comment=b"secret comment", xmp=b"<x:xmpmeta>secret xmp</x:xmpmeta>"
+    )
     # The file really does carry everything we mean to remove.
     source = Image.open(io.BytesIO(data))
     assert source.getexif().get_ifd(0x8825)[1] == "N"
@@ -248,9 +254,13 @@ def test_png_text_chunks_and_exif_are_dropped():
 @pytest.mark.parametrize(
     ("make", "mode"),
     [
-        pytest.param(lambda: image_bytes(noise_image(mode="RGBA"), "GIF", comment=b"secret gif"), None, id="gif"),
+        pytest.param(
+            lambda: image_bytes(noise_image(mode="RGBA"), "GIF", comment=b"secret gif"), None, id="gif"
+        ),
         pytest.param(lambda: image_bytes(noise_image(), "WEBP", quality=80), "RGB", id="webp"),
-        pytest.param(lambda: image_bytes(noise_image(mode="RGBA"), "WEBP", lossless=True), "RGBA", id="webp-alpha"),
+        pytest.param(
+            lambda: image_bytes(noise_image(mode="RGBA"), "WEBP", lossless=True), "RGBA", id="webp-alpha"
+        ),
         pytest.param(lambda: png_bytes(noise_image(mode="L")), "L", id="grey"),
         pytest.param(lambda: png_bytes(noise_image(mode="1")), "1", id="bilevel"),
         pytest.param(lambda: png_bytes(noise_image(mode="LA")), "LA", id="grey-alpha"),
@@ -493,7 +503,9 @@ def test_pillows_own_bomb_checks_are_refused_too(settings, side):
         pytest.param(jpeg_bytes, b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", id="jpeg+pdf"),
         pytest.param(png_bytes, zip_bytes({"payload.html": b"<p>hello</p>"}), id="png+zip"),
         pytest.param(png_bytes, b"<HTML><body>hi</body></HTML>", id="png+html"),
-        pytest.param(lambda: image_bytes(noise_image(), "GIF"), b"<ScRiPt>alert(1)</script>", id="gif+script"),
+        pytest.param(
+            lambda: image_bytes(noise_image(), "GIF"), b"<ScRiPt>alert(1)</script>", id="gif+script"
+        ),
         pytest.param(lambda: image_bytes(noise_image(), "WEBP"), b"%PDF-1.7\n", id="webp+pdf"),
     ],
 )
@@ -518,10 +530,11 @@ def test_four_chance_bytes_that_look_like_a_zip_header_do_not_refuse_a_photo():
 # --- damaged files -------------------------------------------------------------------------------------
 
 
-def test_a_half_jpeg_is_corrupt():
+def test_a_half_jpeg_is_corrupt(caplog):
     data = jpeg_bytes(noise_image((200, 200)), quality=95)
     assert check_upload(upload("whole.jpg", data)).kind == "image"
     assert rejected_code("half.jpg", data[: len(data) // 2]) == "corrupt"
+    assert "unexpectedly" not in caplog.text  # a damaged file is an expected failure, found while decoding
 
 
 def test_a_half_png_is_corrupt():
@@ -550,7 +563,14 @@ def test_a_pdf_is_rebuilt_without_scripts_actions_attachments_or_metadata():
     assert checked.content.startswith(b"%PDF-")
     for marker in (b"/JavaScript", b"/JS", b"/OpenAction", b"/Launch", b"/AA", b"/Annots", b"/EmbeddedFile"):
         assert marker not in checked.content
-    for marker in (b"Secret Name", b"Secret Title", b"hidden attachment", b"/Producer", b"pypdf", b"/PieceInfo"):
+    for marker in (
+        b"Secret Name",
+        b"Secret Title",
+        b"hidden attachment",
+        b"/Producer",
+        b"pypdf",
+        b"/PieceInfo",
+    ):
         assert marker not in checked.content
     result = PdfReader(io.BytesIO(checked.content), strict=True)
     assert len(result.pages) == len(source.pages) == 1
@@ -561,6 +581,23 @@ def test_a_pdf_is_rebuilt_without_scripts_actions_attachments_or_metadata():
         assert key not in root
     assert "Hello evidence" in result.pages[0].extract_text()
     assert [float(v) for v in result.pages[0].mediabox] == [0, 0, 300, 200]
+
+
+def test_a_stray_page_key_is_dropped_from_the_page_only_not_from_what_it_draws():
+    writer = PdfWriter()
+    page = text_page(writer, "Still readable")
+    content = page["/Contents"].get_object().flate_encode()  # a compressed content stream, with /Filter
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Filter")] = NameObject("/FlateDecode")  # nonsense on a page; a sloppy program wrote it
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    checked = check_upload(upload("sloppy.pdf", buffer.getvalue()))
+
+    result = PdfReader(io.BytesIO(checked.content)).pages[0]
+    assert "/Filter" not in result
+    assert result["/Contents"].get_object()["/Filter"] == "/FlateDecode"
+    assert result.extract_text().strip() == "Still readable"
 
 
 def test_a_multi_page_pdf_keeps_its_pages_in_order():
@@ -654,7 +691,14 @@ _SAMPLES = [
     image_bytes(noise_image((16, 16)), "WEBP"),
     pdf_bytes(),
 ]
-_PREFIXES = [b"", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"RIFF\x00\x00\x00\x00WEBPVP8 ", b"%PDF-1.7\n"]
+_PREFIXES = [
+    b"",
+    b"\xff\xd8\xff",
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF89a",
+    b"RIFF\x00\x00\x00\x00WEBPVP8 ",
+    b"%PDF-1.7\n",
+]
 
 
 def _assert_safe(name: str, data: bytes) -> None:
@@ -722,18 +766,36 @@ def test_every_rejection_message_is_plain_and_formatted():
     assert len(messages) == len(samples)  # each reason has its own words
 
 
-def test_exif_transpose_is_what_turns_the_picture(monkeypatch):
-    """If orientation were ignored the 20x10 picture would stay 20x10: this guards the guard."""
-    calls = []
-    real = ImageOps.exif_transpose
-
-    def spy(image, **kwargs):
-        calls.append(image.size)
-        return real(image, **kwargs)
-
-    monkeypatch.setattr(ImageOps, "exif_transpose", spy)
+def test_orientation_8_turns_the_other_way():
     exif = Image.Exif()
-    exif[0x0112] = 8
-    checked = check_upload(upload("turned.jpg", jpeg_bytes(Image.new("RGB", (20, 10)), exif=exif)))
-    assert calls == [(20, 10)]
-    assert Image.open(io.BytesIO(checked.content)).size == (10, 20)
+    exif[0x0112] = 8  # turn 90 degrees anticlockwise to show
+    original = Image.new("RGB", (20, 10), "white")
+    original.paste((255, 0, 0), (0, 0, 10, 10))  # left half red
+
+    result = Image.open(
+        io.BytesIO(check_upload(upload("turned.jpg", jpeg_bytes(original, exif=exif))).content)
+    )
+
+    assert result.size == (10, 20)
+    assert result.getpixel((5, 17))[1] < 60  # red is now at the bottom
+    assert result.getpixel((5, 2))[1] > 200
+
+
+@pytest.mark.parametrize(
+    ("target", "data"),
+    [
+        pytest.param("standtogether.intake.uploads.PdfReader", pdf_bytes, id="pdf-reader"),
+        pytest.param("standtogether.intake.uploads.PdfWriter.write", pdf_bytes, id="pdf-writer"),
+        pytest.param("PIL.ImageFile.ImageFile.load", png_bytes, id="image-decoder"),
+        pytest.param("PIL.Image.Image.save", jpeg_bytes, id="image-encoder"),
+    ],
+)
+def test_an_unexpected_failure_inside_a_library_is_refused_as_corrupt(monkeypatch, target, data):
+    """A library failing in a way nobody foresaw still refuses the file: never a server error."""
+    content = data()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(target, explode)
+    assert rejected_code("odd", content) == "corrupt"

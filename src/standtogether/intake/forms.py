@@ -160,11 +160,7 @@ class DatePartsWidget(forms.MultiWidget):
     template_name = "govuk/date_widget.html"
 
     def __init__(self):
-        widgets = {
-            "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2}),
-            "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2}),
-            "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4}),
-        }
+        widgets = [forms.TextInput(), forms.TextInput(), forms.TextInput()]  # day, month, year
         super().__init__(widgets)
 
     def decompress(self, value):

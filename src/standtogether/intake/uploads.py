@@ -53,8 +53,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf import PasswordType
+from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 logger = logging.getLogger(__name__)
@@ -211,7 +210,9 @@ def _read_limited(upload) -> bytes:
     if len(data) > limit:
         raise _too_big(limit)
     if not data:
-        raise UploadRejected("empty", _("This file is empty. Please choose it again, or choose a different file."))
+        raise UploadRejected(
+            "empty", _("This file is empty. Please choose it again, or choose a different file.")
+        )
     return data
 
 
@@ -258,7 +259,9 @@ def _is_other_picture(data: bytes) -> bool:
         return True
     if data.startswith(_TIFF) or data.startswith(_JPEG_XL):
         return True
-    return data[:2] == b"BM" and len(data) >= 18 and int.from_bytes(data[14:18], "little") in _BMP_HEADER_SIZES
+    return (
+        data[:2] == b"BM" and len(data) >= 18 and int.from_bytes(data[14:18], "little") in _BMP_HEADER_SIZES
+    )
 
 
 def _contains_zip(data: bytes) -> bool:
@@ -299,7 +302,12 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
 
     if fmt == "jpeg":
         clean = upright if upright.mode in {"L", "RGB"} else upright.convert("RGB")
-        extension, content_type, pillow_format, options = "jpg", "image/jpeg", "JPEG", {"quality": JPEG_QUALITY}
+        extension, content_type, pillow_format, options = (
+            "jpg",
+            "image/jpeg",
+            "JPEG",
+            {"quality": JPEG_QUALITY},
+        )
     else:
         clean = _png_ready(upright)
         extension, content_type, pillow_format, options = "png", "image/png", "PNG", {}
@@ -307,7 +315,11 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
     buffer = io.BytesIO()
     clean.save(buffer, pillow_format, **options)
     return CheckedFile(
-        content=buffer.getvalue(), kind=KIND_IMAGE, content_type=content_type, extension=extension, label=label
+        content=buffer.getvalue(),
+        kind=KIND_IMAGE,
+        content_type=content_type,
+        extension=extension,
+        label=label,
     )
 
 
@@ -397,7 +409,10 @@ def _too_big(limit: int) -> UploadRejected:
 def _bomb() -> UploadRejected:
     return UploadRejected(
         "bomb",
-        _("This picture is too large for us to open. Please take a screenshot of it, or send a smaller copy."),
+        _(
+            "This picture is too large for us to open. "
+            "Please take a screenshot of it, or send a smaller copy."
+        ),
     )
 
 

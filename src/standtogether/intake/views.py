@@ -81,7 +81,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def evidence_step(request: HttpRequest, current: journey.Step, draft) -> HttpResponse:
-    form = current.form(request.POST or None, request.FILES or None)
+    form = current.form(request.POST, request.FILES) if request.method == "POST" else current.form()
     rejected: list[tuple[str, str]] = []
     if request.method == "POST":
         remove = request.POST.get("remove")
@@ -253,7 +253,7 @@ def track_add(request: HttpRequest) -> HttpResponse:
     report = tracking.tracked_report(request)
     if report is None:
         return redirect("intake:track")
-    form = AddInformationForm(request.POST or None, request.FILES or None)
+    form = AddInformationForm(request.POST, request.FILES) if request.method == "POST" else AddInformationForm()
     rejected = []
     if request.method == "POST" and form.is_valid():
         checked = []
