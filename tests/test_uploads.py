@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import random
 import struct
+import tarfile
 import unicodedata
 import zipfile
 import zlib
@@ -74,6 +76,16 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def tar_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("photo.jpg")
+        content = jpeg_bytes()
+        info.size = len(content)
+        archive.addfile(info, io.BytesIO(content))
     return buffer.getvalue()
 
 
@@ -344,6 +356,7 @@ def test_png_named_pdf_is_accepted_as_an_image():
         pytest.param(b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2mp41" + b"\x00" * 64, id="mp4"),
         pytest.param(b"  %PDF-1.4\n" + b"x" * 50, id="pdf-not-at-start"),
         pytest.param(b"BMW owners club minutes" + b" " * 40, id="text-starting-BM"),
+        pytest.param(b"BZh is not how this note starts, usually." + b" " * 40, id="text-starting-BZh"),
     ],
 )
 def test_other_files_are_the_wrong_type(data):
@@ -462,9 +475,12 @@ def test_a_zip_bomb_is_refused_without_being_opened():
         pytest.param(b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\x00" * 40, id="7z"),
         pytest.param(b"Rar!\x1a\x07\x01\x00" + b"\x00" * 40, id="rar"),
         pytest.param(b"PK\x05\x06" + b"\x00" * 18, id="empty-zip"),
+        pytest.param(lambda: bz2.compress(b"hello"), id="bzip2"),
+        pytest.param(tar_bytes, id="tar"),
     ],
 )
 def test_other_archives_are_refused_as_zip(data):
+    data = data() if callable(data) else data
     assert rejected_code("photo.png", data) == "zip"
 
 
@@ -612,6 +628,13 @@ def test_a_password_locked_pdf_is_refused():
     assert rejected_code("locked.pdf", data) == "pdf-encrypted"
 
 
+def test_a_pdf_locked_in_a_way_pypdf_cannot_open_is_refused_as_locked():
+    data = pdf_bytes(encrypt={"user_password": "pw"})
+    assert data.count(b"/Standard") == 1
+    data = data.replace(b"/Standard", b"/Adobe.PS")  # a certificate lock; same length, so the xref holds
+    assert rejected_code("certificate.pdf", data) == "pdf-encrypted"
+
+
 def test_a_pdf_with_only_an_owner_password_opens_and_is_saved_unlocked():
     data = pdf_bytes(encrypt={"user_password": "", "owner_password": "owner-secret", "algorithm": "AES-128"})
     assert PdfReader(io.BytesIO(data)).is_encrypted
@@ -669,6 +692,7 @@ def test_the_label_has_no_path_or_control_characters():
         ("..", "file"),
         ("folder/", "file"),
         ("\x00\x01\x02", "file"),
+        ("family \U0001faaf.jpg", "family \U0001faaf.jpg"),  # an emoji newer than some Unicode tables
         ("bad\ud800surrogate.png", "badsurrogate.png"),
     ],
 )
@@ -701,9 +725,21 @@ _PREFIXES = [
 ]
 
 
+class AnyNameUpload(SimpleUploadedFile):
+    """A SimpleUploadedFile that keeps any name at all, even one Django's own upload code would refuse."""
+
+    @property
+    def name(self):
+        return self._any_name
+
+    @name.setter
+    def name(self, value):
+        self._any_name = value
+
+
 def _assert_safe(name: str, data: bytes) -> None:
-    uploaded = upload("upload", data)
-    uploaded._name = name  # any name at all, even one Django's own checks would refuse
+    uploaded = AnyNameUpload(name, data)
+    assert uploaded.name == name
     try:
         checked = check_upload(uploaded)
     except UploadRejected as exc:

@@ -7,6 +7,8 @@ the two isolates what the submit path itself costs (validation, encryption, Argo
 from __future__ import annotations
 
 import json
+import statistics
+import time
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -36,7 +38,9 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     payload = request.body[:500].decode("utf-8", "replace")
     # atomic() so SQLite takes its write lock at BEGIN (IMMEDIATE), exactly as the submit path does.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} (created_at, payload) VALUES (%s, %s)", [timezone.now(), payload])
+        cursor.execute(
+            f"INSERT INTO {TABLE} (created_at, payload) VALUES (%s, %s)", [timezone.now(), payload]
+        )
     return HttpResponse(b"created\n", status=201, content_type="text/plain")
 
 
@@ -67,4 +71,33 @@ def prepare() -> None:
 
     agencies = load_agencies()
     create_table()
-    print(json.dumps({"agencies": agencies, **describe_database()}))
+    print(json.dumps({"agencies": agencies, **describe_database(), "argon2id": argon2_cost()}))
+
+
+def argon2_cost() -> dict[str, float | int]:
+    """The tracking-code hash parameters, and what one hash costs here: the submit path does one."""
+    from standtogether.core import codes
+
+    hasher = codes._hasher  # the parameters live only on the module's hasher
+    timings = []
+    for _ in range(5):
+        began = time.perf_counter()
+        codes.hash_secret(codes.new_secret())
+        timings.append(time.perf_counter() - began)
+    return {
+        "time_cost": hasher.time_cost,
+        "memory_cost_kib": hasher.memory_cost,
+        "parallelism": hasher.parallelism,
+        "hash_len": hasher.hash_len,
+        "median_ms": round(statistics.median(timings) * 1000, 1),
+    }
+
+
+def counts() -> None:
+    """After a run: rows the benchmark made, to check every success really wrote exactly one."""
+    from standtogether.intake.models import Report
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        bare_rows = cursor.fetchone()[0]
+    print(json.dumps({"reports": Report.system.count(), "bare_rows": bare_rows}))

@@ -146,7 +146,7 @@ def submit_report(
     if existing:
         return existing, False
     try:
-        return _submit(draft, submit_key, channel=channel, received_at=received_at), True
+        return _submit(draft, submit_key, channel=channel, received_at=received_at)
     except IntegrityError:
         existing = Report.system.filter(idempotency_key=submit_key).first()
         if existing is None:
@@ -155,10 +155,12 @@ def submit_report(
 
 
 @transaction.atomic
-def _submit(draft: Draft, submit_key: str, *, channel: str, received_at: dt.datetime | None) -> Report:
+def _submit(
+    draft: Draft, submit_key: str, *, channel: str, received_at: dt.datetime | None
+) -> tuple[Report, bool]:
     draft = Draft.system.select_for_update().get(pk=draft.pk)
-    if draft.report_id:
-        return draft.report
+    if draft.report_id:  # another request for this draft got here first
+        return draft.report, False
     if not answers_for(draft, "what").get("description"):
         raise SubmissionRefused("no description")
     report, relations = _build_report(draft, submit_key)
@@ -207,7 +209,7 @@ def _submit(draft: Draft, submit_key: str, *, channel: str, received_at: dt.date
     draft.expires_at = timezone.now() + dt.timedelta(hours=2)
     draft.answers = {}
     draft.save(update_fields=["report", "confirmation", "expires_at", "answers"])
-    return report
+    return report, True
 
 
 def _unused_reference() -> str:

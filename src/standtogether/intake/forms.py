@@ -249,10 +249,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each still checked by content in intake/uploads.py."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
 class EvidenceForm(StepForm):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Add photos, screenshots or documents (optional)"),
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
         required=False,
     )
 
@@ -261,9 +272,6 @@ class EvidenceForm(StepForm):
         self.fields["files"].help_text = _(
             "Photos and screenshots (JPG or PNG) or PDF documents, up to %(size)d MB each."
         ) % {"size": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)}
-
-    def clean_files(self):
-        return self.files.getlist(self.add_prefix("files"))
 
 
 CHANNELS = [
@@ -483,10 +491,7 @@ class AddInformationForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    files = EvidenceForm.base_fields["files"]
-
-    def clean_files(self):
-        return self.files.getlist("files")
+    files = MultipleFileField(label=_("Add photos, screenshots or documents (optional)"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -54,7 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,6 @@ _ARCHIVES = (
     b"\x1f\x8b",  # gzip (and .tar.gz)
     b"7z\xbc\xaf\x27\x1c",  # 7-Zip
     b"Rar!\x1a\x07",  # RAR 4 and 5
-    b"BZh",  # bzip2
     b"\xfd7zXZ\x00",  # xz
     b"\x28\xb5\x2f\xfd",  # zstandard
     b"MSCF",  # Windows cabinet
@@ -172,7 +171,7 @@ def clean_label(name) -> str:
     text = "".join(
         ch
         for ch in text
-        if unicodedata.category(ch) not in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"} and ch not in _BIDI_CONTROLS
+        if unicodedata.category(ch) not in {"Cc", "Cs", "Zl", "Zp"} and ch not in _BIDI_CONTROLS
     )
     text = " ".join(text.split())
     if text.strip(".") == "":
@@ -228,7 +227,7 @@ def _detect(data: bytes) -> str:
         return "webp"
     if data.startswith(_PDF):
         return KIND_PDF
-    if data.startswith(_ARCHIVES) or (len(data) > 262 and data[257:262] == b"ustar"):
+    if data.startswith(_ARCHIVES) or _is_tar_or_bzip2(data):
         raise UploadRejected(
             "zip",
             _(
@@ -250,6 +249,12 @@ def _detect(data: bytes) -> str:
             "We cannot use this kind of file. Please send photos or screenshots as JPG or PNG files, "
             "or documents as PDF files."
         ),
+    )
+
+
+def _is_tar_or_bzip2(data: bytes) -> bool:
+    return data[257:262] == b"ustar" or (
+        data[:3] == b"BZh" and data[3:4].isdigit() and data[4:10] == b"1AY&SY"
     )
 
 
@@ -277,6 +282,7 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
     max_pixels = int(settings.UPLOAD_MAX_PIXELS)
     with warnings.catch_warnings():
         # Pillow's own limit warns first and only fails at twice the limit: make the warning fail too.
+        # (catch_warnings is process-wide, but this filter only ever makes a check stricter.)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[fmt]])  # reads the header only
@@ -296,8 +302,6 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
         try:
             upright = ImageOps.exif_transpose(image)
         except Exception:  # an unreadable EXIF block: the pixels are fine, keep them as they are
-            upright = image
-        if upright is None:
             upright = image
 
     if fmt == "jpeg":
@@ -341,6 +345,9 @@ def _check_pdf(data: bytes, label: str) -> CheckedFile:
         raise _polyglot()
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
+    except (NotImplementedError, DependencyError):
+        # pypdf opens only the standard password lock; certificate locks and the like end up here.
+        raise _pdf_locked() if b"/Encrypt" in data else _corrupt() from None
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         raise _corrupt() from None
     if reader.is_encrypted:
@@ -349,13 +356,7 @@ def _check_pdf(data: bytes, label: str) -> CheckedFile:
         except Exception:  # an encryption scheme pypdf cannot handle: to the person, it is still locked
             unlocked = False
         if not unlocked:
-            raise UploadRejected(
-                "pdf-encrypted",
-                _(
-                    "This PDF is locked with a password, so we cannot open it. "
-                    "Please save a copy without the password and send that."
-                ),
-            )
+            raise _pdf_locked()
     try:
         pages = list(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
@@ -422,6 +423,16 @@ def _corrupt() -> UploadRejected:
         _(
             "We could not open this file. It may be damaged or not fully saved. "
             "Please save it again and send it, or take a screenshot of it."
+        ),
+    )
+
+
+def _pdf_locked() -> UploadRejected:
+    return UploadRejected(
+        "pdf-encrypted",
+        _(
+            "This PDF is locked with a password, so we cannot open it. "
+            "Please save a copy without the password and send that."
         ),
     )
 
