@@ -17,9 +17,9 @@ browser sent, because both are chosen by whoever sends the file. We accept two k
   printing or copying) opens with the empty password and is rebuilt like any other.
 
 Archives (zip, and so docx, xlsx and odt, gzip, 7z, rar, ...) are refused with their own message, before
-anything is decompressed, so a zip bomb never gets the chance to expand. HEIC/HEIF, AVIF, TIFF and BMP
-pictures are refused with a message that tells the person how to make a JPEG. Everything else (HTML, SVG,
-text, programs, video...) is the wrong type.
+anything is decompressed, so a zip bomb never gets the chance to expand. HEIC/HEIF, AVIF, JPEG XL, TIFF and
+BMP pictures are refused with a message that tells the person how to make a JPEG. Everything else (HTML,
+SVG, text, programs, video...) is the wrong type.
 
 Polyglots. A polyglot is a file built to be read two ways: a picture that is also a PDF, a web page or a
 zip archive, depending on the program that opens it. Re-encoding drops anything hidden in an image anyway,
@@ -282,7 +282,8 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
     max_pixels = int(settings.UPLOAD_MAX_PIXELS)
     with warnings.catch_warnings():
         # Pillow's own limit warns first and only fails at twice the limit: make the warning fail too.
-        # (catch_warnings is process-wide, but this filter only ever makes a check stricter.)
+        # (Warning filters are process-wide, so a thread race could at worst make this Pillow check
+        # stricter elsewhere or skip it here; our own pixel check below does not depend on it.)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[fmt]])  # reads the header only
@@ -304,20 +305,17 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
         except Exception:  # an unreadable EXIF block: the pixels are fine, keep them as they are
             upright = image
 
+    buffer = io.BytesIO()
     if fmt == "jpeg":
         clean = upright if upright.mode in {"L", "RGB"} else upright.convert("RGB")
-        extension, content_type, pillow_format, options = (
-            "jpg",
-            "image/jpeg",
-            "JPEG",
-            {"quality": JPEG_QUALITY},
-        )
+        clean.info = {}  # what Pillow would otherwise write back: exif, icc_profile, comment, xmp...
+        clean.save(buffer, "JPEG", quality=JPEG_QUALITY)
+        extension, content_type = "jpg", "image/jpeg"
     else:
         clean = _png_ready(upright)
-        extension, content_type, pillow_format, options = "png", "image/png", "PNG", {}
-    clean.info = {}  # what Pillow would otherwise write back: exif, icc_profile, comment, text, transparency
-    buffer = io.BytesIO()
-    clean.save(buffer, pillow_format, **options)
+        clean.info = {}  # ...and for PNG: text chunks, exif, icc_profile, transparency (now in alpha)
+        clean.save(buffer, "PNG")
+        extension, content_type = "png", "image/png"
     return CheckedFile(
         content=buffer.getvalue(),
         kind=KIND_IMAGE,
@@ -330,9 +328,7 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
 def _png_ready(image: Image.Image) -> Image.Image:
     """The image in a mode PNG stores with no extra chunks: any transparency moves into an alpha channel."""
     has_alpha = image.info.get("transparency") is not None or image.mode in {"LA", "La", "PA", "RGBA", "RGBa"}
-    if image.mode in {"1", "L", "RGB", "I", "I;16"} and not has_alpha:
-        return image
-    if image.mode == "LA":
+    if image.mode == "LA" or (image.mode in {"1", "L", "RGB", "I", "I;16"} and not has_alpha):
         return image
     return image.convert("RGBA" if has_alpha else "RGB")
 
