@@ -44,9 +44,9 @@ serve-setup: install assets
 	$(PY) manage.py setup_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 
+# No access log: public routes must never record an IP address or user agent.
 run: serve-setup
 	@echo "Stand Together is at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	# No access log: public routes must never record an IP address or user agent.
 	$(VENV)/bin/gunicorn standtogether.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --pythonpath src --error-logfile - --log-level warning
 

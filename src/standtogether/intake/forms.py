@@ -36,6 +36,13 @@ class StepForm(forms.Form):
 
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A value that is not one of the options only comes from a changed page: say so plainly.
+            field.error_messages["invalid_choice"] = _("Choose one of the options shown.")
+            field.error_messages["invalid_list"] = _("Choose one of the options shown.")
+
     def hints(self) -> dict[str, dict[str, str]]:
         return {}
 

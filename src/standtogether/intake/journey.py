@@ -112,7 +112,10 @@ def has_description(draft: Draft) -> bool:
 
 
 def purge_expired() -> int:
-    """Expired drafts are deleted with their evidence (called by `manage.py purge_drafts` and at submit)."""
+    """Delete expired drafts with their evidence (`manage.py purge_drafts`, run daily by cron or a worker).
+
+    An expired draft is never served even before it is purged: `current_draft` filters on `expires_at`.
+    """
     from .evidence import delete_files
 
     expired = Draft.system.filter(expires_at__lte=timezone.now())
