@@ -16,14 +16,32 @@ from standtogether.intake.models import Draft, Report
 def answers(**overrides) -> dict:
     base = {
         "who": {"reporter_role": "targeted"},
-        "what": {"description": "A man shouted abuse at me at the bus stop.", "incident_types": ["verbal-abuse"]},
+        "what": {
+            "description": "A man shouted abuse at me at the bus stop.",
+            "incident_types": ["verbal-abuse"],
+        },
         "why": {"strands": ["race"], "markers": [], "not_sure": False, "other_reason": ""},
-        "when-where": {"date_kind": "exact", "date_start": "2026-03-27", "date_end": None, "setting": "street",
-                       "area": "rugby", "place": "", "online_platform": "", "happened_before": "no"},
+        "when-where": {
+            "date_kind": "exact",
+            "date_start": "2026-03-27",
+            "date_end": None,
+            "setting": "street",
+            "area": "rugby",
+            "place": "",
+            "online_platform": "",
+            "happened_before": "no",
+        },
         "people": {"perpetrator": "", "others_present": "yes", "children_involved": "no"},
         "contact": {"anonymous": "yes"},
-        "needs": {"preferred_language": "en", "interpreter": "no", "interpreter_language": "", "accessibility": [],
-                  "other_needs": "", "officer_gender": "none", "support": []},
+        "needs": {
+            "preferred_language": "en",
+            "interpreter": "no",
+            "interpreter_language": "",
+            "accessibility": [],
+            "other_needs": "",
+            "officer_gender": "none",
+            "support": [],
+        },
         "consent": {"share": ["police"], "partnership_only": False},
     }
     for step, values in overrides.items():

@@ -34,7 +34,9 @@ def test_tampered_ciphertext_fails():
 
 def test_blind_index_normalises_and_hides():
     assert crypto.blind_index(" Name@Example.ORG ") == crypto.blind_index("name@example.org")
-    assert crypto.blind_index("07700 900123", kind="phone") == crypto.blind_index("+447700900123", kind="phone")
+    assert crypto.blind_index("07700 900123", kind="phone") == crypto.blind_index(
+        "+447700900123", kind="phone"
+    )
     assert crypto.blind_index("cv21 2aa", kind="postcode") == crypto.blind_index("CV212AA", kind="postcode")
     assert "example" not in crypto.blind_index("name@example.org")
     assert crypto.blind_index("a", context="email") != crypto.blind_index("a", context="phone")

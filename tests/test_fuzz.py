@@ -17,14 +17,19 @@ FIELDS = {step.slug: [name for name in step.form.base_fields] for step in STEPS}
 text = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
-    st.sampled_from(["<script>alert(1)</script>", "\x00", "31", "2026", "-1", "9" * 40, "\u202e", "' OR 1=1 --"]),
+    st.sampled_from(
+        ["<script>alert(1)</script>", "\x00", "31", "2026", "-1", "9" * 40, "\u202e", "' OR 1=1 --"]
+    ),
     st.text(max_size=20).map(lambda s: s * 700),
 )
 values = st.one_of(text, st.lists(text, max_size=4))
 
 
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@hsettings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(slug=st.sampled_from([s.slug for s in STEPS if s.slug != "evidence"]), data=st.data())
 def test_any_input_on_any_step_is_never_a_server_error(slug, data):
     client = Client()
@@ -32,8 +37,10 @@ def test_any_input_on_any_step_is_never_a_server_error(slug, data):
     names = FIELDS[slug] + ["date_start_0", "date_start_1", "date_start_2", "date_end_0", "submit_key"]
     chosen = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
     payload = {name: data.draw(values) for name in chosen}
-    payload = {k: [x.replace("\x00", "") for x in v] if isinstance(v, list) else v.replace("\x00", "")
-               for k, v in payload.items()}
+    payload = {
+        k: [x.replace("\x00", "") for x in v] if isinstance(v, list) else v.replace("\x00", "")
+        for k, v in payload.items()
+    }
     response = client.post(f"/en/report/{slug}/", payload)
     assert response.status_code in (302, 400), response.status_code
     if response.status_code == 400:
@@ -45,8 +52,9 @@ def test_any_input_on_any_step_is_never_a_server_error(slug, data):
 @given(reference=text, code=text)
 def test_tracking_any_input_is_never_a_server_error(reference, code):
     client = Client()
-    response = client.post("/en/track/", {"reference": reference.replace("\x00", ""),
-                                          "code": code.replace("\x00", "")})
+    response = client.post(
+        "/en/track/", {"reference": reference.replace("\x00", ""), "code": code.replace("\x00", "")}
+    )
     assert response.status_code == 400
 
 
@@ -61,8 +69,10 @@ def test_tracking_any_input_is_never_a_server_error(reference, code):
 )
 def test_wrong_dates_get_a_clear_message_next_to_the_field(client, day, month, year, message):
     client.get("/en/report/when-where/")
-    response = client.post("/en/report/when-where/", {"date_start_0": day, "date_start_1": month,
-                                                      "date_start_2": year, "place": "kept text"})
+    response = client.post(
+        "/en/report/when-where/",
+        {"date_start_0": day, "date_start_1": month, "date_start_2": year, "place": "kept text"},
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert message in page and 'href="#id_date_start_0"' in page

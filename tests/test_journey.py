@@ -17,17 +17,39 @@ pytestmark = pytest.mark.django_db
 
 FULL = {
     "who": {"reporter_role": "targeted"},
-    "what": {"description": "A man grabbed my arm at the traffic lights and shouted about my headscarf.",
-             "incident_types": ["physical-assault", "verbal-abuse"]},
+    "what": {
+        "description": "A man grabbed my arm at the traffic lights and shouted about my headscarf.",
+        "incident_types": ["physical-assault", "verbal-abuse"],
+    },
     "why": {"strands": ["religion", "race"], "markers": ["misogyny"]},
-    "when-where": {"date_kind": "exact", "date_start_0": "3", "date_start_1": "11", "date_start_2": "2026",
-                   "setting": "street", "area": "warwick", "place": "Parade, Leamington Spa",
-                   "happened_before": "no"},
+    "when-where": {
+        "date_kind": "exact",
+        "date_start_0": "3",
+        "date_start_1": "11",
+        "date_start_2": "2026",
+        "setting": "street",
+        "area": "warwick",
+        "place": "Parade, Leamington Spa",
+        "happened_before": "no",
+    },
     "people": {"perpetrator": "White van, man about 40", "others_present": "yes", "children_involved": "yes"},
-    "contact": {"anonymous": "no", "name": "Amina", "email": "amina@example.org", "phone": "07700 900123",
-                "channels": ["phone", "sms"], "safe_times": "school hours", "safety": ["no-home-visits"]},
-    "needs": {"preferred_language": "ar", "interpreter": "yes", "interpreter_language": "Arabic",
-              "accessibility": ["large-print"], "officer_gender": "woman", "support": ["victim-support"]},
+    "contact": {
+        "anonymous": "no",
+        "name": "Amina",
+        "email": "amina@example.org",
+        "phone": "07700 900123",
+        "channels": ["phone", "sms"],
+        "safe_times": "school hours",
+        "safety": ["no-home-visits"],
+    },
+    "needs": {
+        "preferred_language": "ar",
+        "interpreter": "yes",
+        "interpreter_language": "Arabic",
+        "accessibility": ["large-print"],
+        "officer_gender": "woman",
+        "support": ["victim-support"],
+    },
     "consent": {"share": ["police", "victim-support"]},
 }
 

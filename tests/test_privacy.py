@@ -39,10 +39,20 @@ def _full_answers() -> dict:
         "why": {"other_reason": f"{CANARY} reason"},
         "when-where": {"place": f"{CANARY} place", "online_platform": f"{CANARY} app"},
         "people": {"perpetrator": f"{CANARY} perpetrator"},
-        "contact": {"anonymous": "no", "name": f"{CANARY} name", "email": "canary7f3a@example.org",
-                    "phone": "07700 900777", "address": f"{CANARY} address", "channels": ["email"],
-                    "safe_times": f"{CANARY} times"},
-        "needs": {"other_needs": f"{CANARY} needs", "interpreter": "yes", "interpreter_language": f"{CANARY} lang"},
+        "contact": {
+            "anonymous": "no",
+            "name": f"{CANARY} name",
+            "email": "canary7f3a@example.org",
+            "phone": "07700 900777",
+            "address": f"{CANARY} address",
+            "channels": ["email"],
+            "safe_times": f"{CANARY} times",
+        },
+        "needs": {
+            "other_needs": f"{CANARY} needs",
+            "interpreter": "yes",
+            "interpreter_language": f"{CANARY} lang",
+        },
     }
 
 
@@ -59,7 +69,9 @@ def test_anonymous_report_keeps_no_ip_or_user_agent_anywhere(client, caplog):
     caplog.set_level(logging.DEBUG)
     walk(client, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
     client.get("/en/track/", REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
-    client.post("/en/track/", {"reference": "WST-0000-0000", "code": "x"}, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT)
+    client.post(
+        "/en/track/", {"reference": "WST-0000-0000", "code": "x"}, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT
+    )
     assert Report.system.get().anonymous
     assert tables_containing(IP) == []
     assert tables_containing("CanaryBrowser") == []

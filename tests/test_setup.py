@@ -31,17 +31,34 @@ def test_demo_loads_once_and_never_duplicates():
 
 def test_default_taxonomy_matches_the_partnership():
     assert set(Strand.objects.values_list("code", flat=True)) == {
-        "race", "religion", "disability", "sexual-orientation", "transgender"}
+        "race",
+        "religion",
+        "disability",
+        "sexual-orientation",
+        "transgender",
+    }
     assert "misogyny" in set(Marker.objects.values_list("code", flat=True))
     assert IncidentType.objects.count() == 8 and Setting.objects.count() == 9
     assert set(Area.objects.values_list("name", flat=True)) == {
-        "North Warwickshire", "Nuneaton and Bedworth", "Rugby", "Stratford-on-Avon", "Warwick"}
+        "North Warwickshire",
+        "Nuneaton and Bedworth",
+        "Rugby",
+        "Stratford-on-Avon",
+        "Warwick",
+    }
 
 
 def test_another_partnership_loads_its_own_terms_from_a_file(tmp_path, client):
-    document = {"area": [{"code": "leeds", "name": "Leeds"}],
-                "marker": [{"code": "sex-workers", "name": "Being a sex worker",
-                            "translations": {"ar": {"name": "العمل في الجنس"}}}]}
+    document = {
+        "area": [{"code": "leeds", "name": "Leeds"}],
+        "marker": [
+            {
+                "code": "sex-workers",
+                "name": "Being a sex worker",
+                "translations": {"ar": {"name": "العمل في الجنس"}},
+            }
+        ],
+    }
     path = tmp_path / "taxonomy.json"
     path.write_text(json.dumps(document))
     load_taxonomy(path)

@@ -49,7 +49,7 @@ def test_public_pages_send_privacy_and_security_headers(client, path):
 @pytest.mark.parametrize("path", PUBLIC)
 def test_pages_load_nothing_from_other_hosts(client, path):
     page = client.get(path).content.decode()
-    for attribute in ('src="http', "src=\"//", 'href="//'):
+    for attribute in ('src="http', 'src="//', 'href="//'):
         assert attribute not in page
     # Only the exit link leaves the site, and it is a link a person follows, not something loaded.
     external = [chunk for chunk in page.split('href="http')[1:]]
@@ -80,6 +80,10 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env, cwd=settings.PROJECT_DIR, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.PROJECT_DIR,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

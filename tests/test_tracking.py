@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_reference_and_code_open_the_status_page(client):
     report, secret = make_report_with_secret()
-    response = client.post("/en/track/", {"reference": report.reference.lower(), "code": secret.replace("-", " ")})
+    response = client.post(
+        "/en/track/", {"reference": report.reference.lower(), "code": secret.replace("-", " ")}
+    )
     assert response["Location"] == "/en/track/report/"
     page = client.get("/en/track/report/").content.decode()
     assert report.reference in page and "Received" in page
@@ -35,8 +37,12 @@ def test_a_reference_is_locked_after_repeated_failures_even_with_the_right_code(
     limit, _ = settings.RATE_LIMITS["track_reference"]
     for n in range(limit):
         # Different clients (addresses) guessing the same reference.
-        client.post("/en/track/", {"reference": report.reference, "code": "WRONG"}, REMOTE_ADDR=f"198.51.100.{n}")
-    response = client.post("/en/track/", {"reference": report.reference, "code": secret}, REMOTE_ADDR="192.0.2.1")
+        client.post(
+            "/en/track/", {"reference": report.reference, "code": "WRONG"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+    response = client.post(
+        "/en/track/", {"reference": report.reference, "code": secret}, REMOTE_ADDR="192.0.2.1"
+    )
     assert response.status_code == 400 and "Too many tries" in response.content.decode()
 
 

@@ -62,7 +62,9 @@ def test_bad_files_get_a_specific_message(client, content, name, expected):
 def test_count_cap(client, settings):
     settings.UPLOAD_MAX_FILES = 2
     client.get("/en/report/who/")
-    client.post("/en/report/evidence/", {"files": [_png("a.png"), _png("b.png"), _png("c.png")], "upload": "1"})
+    client.post(
+        "/en/report/evidence/", {"files": [_png("a.png"), _png("b.png"), _png("c.png")], "upload": "1"}
+    )
     assert Evidence.system.count() == 2
 
 

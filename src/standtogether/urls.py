@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from standtogether.core import views as core_views
 from standtogether.intake import views as intake_views
@@ -10,6 +13,11 @@ handler400 = core_views.bad_request
 handler404 = core_views.not_found
 handler500 = core_views.server_error
 
+# The settings admin demands a verified second factor like every staff page.
+admin.site.__class__ = OTPAdminSite
+admin.site.login = lambda request, extra_context=None: redirect_to_login(  # type: ignore[method-assign]
+    request.get_full_path(), settings.LOGIN_URL
+)
 admin.site.site_header = "Stand Together: partnership settings"
 admin.site.site_title = "Stand Together"
 
@@ -17,7 +25,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", staff_views.home, name="staff_home"),
-    path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff_login"),
+    path("staff/login/", staff_views.login_view, name="staff_login"),
+    path("staff/verify/", staff_views.verify, name="staff_verify"),
+    path("staff/mfa/setup/", staff_views.mfa_setup, name="staff_mfa_setup"),
     path("staff/logout/", staff_views.logout_view, name="staff_logout"),
     path("staff/settings/", admin.site.urls),
 ]

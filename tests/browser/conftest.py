@@ -122,6 +122,20 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.route(lambda url: not LOCAL_HOSTS.match(url), answer_offline)
+        if os.environ.get("TMP_DROP_NULL_ORIGIN"):  # TEMPORARY investigation aid, to be removed
+
+            def drop(route):
+                if route.request.resource_type != "document":
+                    return route.continue_()
+                response = route.fetch(max_redirects=0)
+                headers = dict(response.headers)
+                headers["referrer-policy"] = "same-origin"
+                body = response.body()
+                if "text/html" in headers.get("content-type", ""):
+                    body = body.replace(b'content="no-referrer"', b'content="same-origin"')
+                route.fulfill(response=response, body=body, headers=headers)
+
+            context.route(lambda url: bool(LOCAL_HOSTS.match(url)), drop)
         context.on("weberror", lambda error: js_errors.append(f"uncaught: {error.error}"))
         context.on(
             "console",

@@ -23,10 +23,17 @@ def url(lang: str, path: str) -> str:
     return f"/{lang}{path}"
 
 
-def submit(page, selector: str) -> None:
-    """Click a submit button and wait for the page the form leads to."""
-    with page.expect_navigation():
+def submit(page, selector: str):
+    """Click a submit button and wait for the page the form leads to; return its response."""
+    with page.expect_navigation() as navigation:
         page.locator(selector).click()
+    response = navigation.value
+    assert response is None or response.status != 403, (
+        f"the server refused the form posted from {page.url} with 403 ({page.title()!r}): "
+        "a browser sends 'Origin: null' on a form POST from a page whose referrer policy is no-referrer, "
+        "and Django's CSRF check refuses that origin"
+    )
+    return response
 
 
 def continue_step(page) -> None:

@@ -14,7 +14,12 @@ def site(request: HttpRequest) -> dict:
         "text_direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
         # The same page in each offered language (the choice then carries through the journey).
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(request.path, code), "current": code == language}
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(request.path, code),
+                "current": code == language,
+            }
             for code, name in settings.LANGUAGES
         ],
     }

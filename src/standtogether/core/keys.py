@@ -80,9 +80,9 @@ def load_document() -> dict:
     path = Path(settings.KEYS_FILE)
     with _lock:
         if not path.exists():
-            if not getattr(settings, "DEBUG", False) and os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(
-                "production"
-            ):
+            if not getattr(settings, "DEBUG", False) and os.environ.get(
+                "DJANGO_SETTINGS_MODULE", ""
+            ).endswith("production"):
                 raise ImproperlyConfigured("Production needs STANDTOGETHER_KEYS or an existing KEYS_FILE")
             try:
                 write_document_exclusive(path, generate_document())

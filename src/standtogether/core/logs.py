@@ -16,5 +16,7 @@ class ScrubFilter(logging.Filter):
         if hasattr(record, "request"):
             record.request = None
         if isinstance(record.args, dict):
-            record.args = {k: ("[scrubbed]" if SENSITIVE.search(str(k)) else v) for k, v in record.args.items()}
+            record.args = {
+                k: ("[scrubbed]" if SENSITIVE.search(str(k)) else v) for k, v in record.args.items()
+            }
         return True

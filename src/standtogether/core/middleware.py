@@ -20,5 +20,7 @@ class PrivacyHeadersMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, max-age=0"
         response.setdefault("Referrer-Policy", "no-referrer")
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         return response

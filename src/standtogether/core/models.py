@@ -33,9 +33,15 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64, default="0" * 64)
     count = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"audit chain head ({self.count} events)"
+
 
 class InstallState(models.Model):
     """One row recording one-off setup steps, so `make run` never loads demo data twice."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     demo_loaded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "install state"

@@ -80,7 +80,11 @@ def _date(value: str | None) -> dt.date | None:
 def _build_report(draft: Draft, submit_key: str) -> tuple[Report, dict]:
     who, what, why = answers_for(draft, "who"), answers_for(draft, "what"), answers_for(draft, "why")
     when, people = answers_for(draft, "when-where"), answers_for(draft, "people")
-    contact, needs, consent = answers_for(draft, "contact"), answers_for(draft, "needs"), answers_for(draft, "consent")
+    contact, needs, consent = (
+        answers_for(draft, "contact"),
+        answers_for(draft, "needs"),
+        answers_for(draft, "consent"),
+    )
     anonymous = contact.get("anonymous") != "no"
     share = [] if consent.get("partnership_only") else list(consent.get("share") or [])
     report = Report(
@@ -119,7 +123,11 @@ def _build_report(draft: Draft, submit_key: str) -> tuple[Report, dict]:
             "other_needs": needs.get("other_needs") or "",
             "officer_gender": needs.get("officer_gender") or "",
         },
-        consent={"share": sorted(share), "partnership_only": not share, "given_at": timezone.now().isoformat()},
+        consent={
+            "share": sorted(share),
+            "partnership_only": not share,
+            "given_at": timezone.now().isoformat(),
+        },
     )
     relations = {
         "incident_types": _terms(IncidentType, what.get("incident_types")),
@@ -232,8 +240,13 @@ def add_information(report: Report, text: str, files: list[CheckedFile]) -> Addi
         case.flag_evidence = True
         case.save(update_fields=["flag_evidence", "updated_at"])
     audit.record(
-        PUBLIC, "report.information_added", report, reference=report.reference, files=len(files),
-        text=bool(text), addition=str(addition.uuid),
+        PUBLIC,
+        "report.information_added",
+        report,
+        reference=report.reference,
+        files=len(files),
+        text=bool(text),
+        addition=str(addition.uuid),
     )
     return addition
 

@@ -132,7 +132,11 @@ class DateParts(forms.MultiValueField):
     """The GOV.UK date pattern: day, month, year boxes. Empty is fine; half-filled or impossible is not."""
 
     def __init__(self, **kwargs):
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         kwargs.setdefault("required", False)
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
         self.widget = DatePartsWidget()
@@ -143,10 +147,17 @@ class DateParts(forms.MultiValueField):
         day, month, year = (v.strip() if v else "" for v in values)
         if not all((day, month, year)):
             raise forms.ValidationError(
-                _("The date must include a day, month and year. If you only know roughly, give your best guess."),
+                _(
+                    "The date must include a day, month and year. "
+                    "If you only know roughly, give your best guess."
+                ),
                 code="incomplete",
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4 or len(day + month) > 4:
+        if (
+            not (day.isdigit() and month.isdigit() and year.isdigit())
+            or len(year) != 4
+            or len(day + month) > 4
+        ):
             raise forms.ValidationError(
                 _("Enter the date as numbers, for example 27 3 2026 (day, month, year)."), code="invalid"
             )
@@ -184,14 +195,19 @@ class WhenForm(StepForm):
     )
     date_start = DateParts(
         label=_("Date"),
-        help_text=_("If it happened over a period or more than once, give the first date. For example, 27 3 2026."),
+        help_text=_(
+            "If it happened over a period or more than once, give the first date. For example, 27 3 2026."
+        ),
     )
     date_end = DateParts(
         label=_("Last date (if it happened over a period or more than once)"),
         help_text=_("For example, 14 4 2026."),
     )
     setting = forms.ChoiceField(
-        label=_("Where did it happen?"), choices=term_choices(Setting), widget=forms.RadioSelect, required=False
+        label=_("Where did it happen?"),
+        choices=term_choices(Setting),
+        widget=forms.RadioSelect,
+        required=False,
     )
     online_platform = FreeTextField(
         label=_("If it happened online: which website, app or game?"),
@@ -200,7 +216,10 @@ class WhenForm(StepForm):
     )
     area = forms.ChoiceField(
         label=_("Which area was it in?"),
-        choices=lambda: [*term_choices(Area)(), ("unknown", _("I don't know, or it was outside these areas"))],
+        choices=lambda: [
+            *term_choices(Area)(),
+            ("unknown", _("I don't know, or it was outside these areas")),
+        ],
         widget=forms.RadioSelect,
         required=False,
     )
@@ -260,7 +279,9 @@ class MultipleFileField(forms.FileField):
     """Several files from one input; each still checked by content in intake/uploads.py."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -306,14 +327,18 @@ class ContactForm(StepForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    name = FreeTextField(label=_("Your name"), help_text=_("Or what you would like us to call you."), max_length=200)
+    name = FreeTextField(
+        label=_("Your name"), help_text=_("Or what you would like us to call you."), max_length=200
+    )
     email = forms.EmailField(
         label=_("Email address"),
         required=False,
         max_length=254,
         error_messages={"invalid": _("Enter an email address like name@example.com.")},
     )
-    phone = FreeTextField(label=_("Phone number"), help_text=_("A mobile number if you want text messages."), max_length=40)
+    phone = FreeTextField(
+        label=_("Phone number"), help_text=_("A mobile number if you want text messages."), max_length=40
+    )
     address = FreeTextField(
         label=_("Address (optional)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
     )
@@ -342,7 +367,8 @@ class ContactForm(StepForm):
         digits = re.sub(r"[\s().-]", "", phone)
         if phone and not re.fullmatch(r"\+?[0-9]{7,15}", digits):
             raise forms.ValidationError(
-                _("Enter a phone number using numbers only, like 07700 900 123 or +44 7700 900123."), code="phone"
+                _("Enter a phone number using numbers only, like 07700 900 123 or +44 7700 900123."),
+                code="phone",
             )
         return phone
 
@@ -352,14 +378,18 @@ class ContactForm(StepForm):
             if not (data.get("email") or data.get("phone") or data.get("address")) and not self.errors:
                 self.add_error(
                     "email",
-                    _("Give us at least one way to contact you: an email address, phone number or address. "
-                      "Or choose to stay anonymous."),
+                    _(
+                        "Give us at least one way to contact you: an email address, phone number or address. "
+                        "Or choose to stay anonymous."
+                    ),
                 )
             channels = set(data.get("channels") or [])
             if "email" in channels and not data.get("email") and "email" not in self.errors:
                 self.add_error("email", _("You chose email: enter your email address, or untick email."))
             if channels & {"phone", "sms"} and not data.get("phone") and "phone" not in self.errors:
-                self.add_error("phone", _("You chose phone or text: enter your phone number, or untick them."))
+                self.add_error(
+                    "phone", _("You chose phone or text: enter your phone number, or untick them.")
+                )
             if "letter" in channels and not data.get("address"):
                 self.add_error("address", _("You chose letter: enter your address, or untick letter."))
         return data

@@ -36,6 +36,9 @@ class Draft(models.Model):
         default_manager_name = "system"
         base_manager_name = "system"
 
+    def __str__(self) -> str:
+        return f"draft {self.uuid}"
+
 
 class ReporterRole(models.TextChoices):
     TARGETED = "targeted", _("It happened to me")
@@ -122,13 +125,18 @@ class Addition(models.Model):
         default_manager_name = "system"
         base_manager_name = "system"
 
+    def __str__(self) -> str:
+        return f"addition {self.uuid}"
+
 
 class Evidence(models.Model):
     """A checked, re-encoded file, encrypted under its own key, stored outside every web root."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     addition = models.ForeignKey(Addition, null=True, blank=True, on_delete=models.SET_NULL)
     stored_name = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=10)  # image or pdf
@@ -145,3 +153,6 @@ class Evidence(models.Model):
         ordering = ["added_at"]
         default_manager_name = "system"
         base_manager_name = "system"
+
+    def __str__(self) -> str:
+        return f"evidence {self.uuid}"

@@ -1,4 +1,4 @@
-""""Check your answers": every answer in plain words, each with a link back to change it."""
+""" "Check your answers": every answer in plain words, each with a link back to change it."""
 
 from __future__ import annotations
 

@@ -16,7 +16,10 @@ def clean_text(value: str) -> str:
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
     if _CONTROL.search(value):
         raise forms.ValidationError(
-            _("Your answer has hidden characters we cannot save. Please type it again, or copy it without them."),
+            _(
+                "Your answer has hidden characters we cannot save. "
+                "Please type it again, or copy it without them."
+            ),
             code="control",
         )
     return value
@@ -29,7 +32,8 @@ class FreeTextField(forms.CharField):
         kwargs.setdefault("required", False)
         super().__init__(*args, max_length=max_length, strip=False, **kwargs)
         self.error_messages["max_length"] = _(
-            "This answer is too long. Please keep it under %(limit_value)d characters (you have %(show_value)d)."
+            "This answer is too long. "
+            "Please keep it under %(limit_value)d characters (you have %(show_value)d)."
         )
 
     def to_python(self, value):

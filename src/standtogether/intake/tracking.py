@@ -41,7 +41,9 @@ class TrackingView:
 def open_report(request: HttpRequest, reference_text: str, secret: str) -> Report | None:
     client = ratelimit.client_key(request)
     reference = codes.normalise_reference(reference_text)
-    if ratelimit.exceeded("track", client) or (reference and ratelimit.exceeded("track_reference", reference)):
+    if ratelimit.exceeded("track", client) or (
+        reference and ratelimit.exceeded("track_reference", reference)
+    ):
         raise Throttled
     report = Report.system.filter(reference=reference).first() if reference else None
     ok = codes.verify_secret(report.tracking_hash if report else None, secret)

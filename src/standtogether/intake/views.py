@@ -27,7 +27,10 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/start.html",
-        {"title": _("Report hate crime or a hate incident"), "draft": draft if draft and not draft.report_id else None},
+        {
+            "title": _("Report hate crime or a hate incident"),
+            "draft": draft if draft and not draft.report_id else None,
+        },
     )
 
 
@@ -77,7 +80,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             return _after_step(request, current)
     else:
         form = current.form(initial=journey.answers_for(draft, current.slug))
-    return render(request, current.template, _step_context(current, form, draft), status=400 if form.errors else 200)
+    return render(
+        request, current.template, _step_context(current, form, draft), status=400 if form.errors else 200
+    )
 
 
 def evidence_step(request: HttpRequest, current: journey.Step, draft) -> HttpResponse:
@@ -109,10 +114,14 @@ def _store_uploads(request: HttpRequest, draft, files) -> list[tuple[str, str]]:
     for upload in files:
         name = (upload.name or "")[:100]
         if count >= settings.UPLOAD_MAX_FILES:
-            rejected.append((name, _("You can add up to %(count)d files.") % {"count": settings.UPLOAD_MAX_FILES}))
+            rejected.append(
+                (name, _("You can add up to %(count)d files.") % {"count": settings.UPLOAD_MAX_FILES})
+            )
             continue
         if not ratelimit.hit("upload", client):
-            rejected.append((name, _("Too many files were sent from this connection. Please try again later.")))
+            rejected.append(
+                (name, _("Too many files were sent from this connection. Please try again later."))
+            )
             continue
         try:
             checked = check_upload(upload)
@@ -121,8 +130,11 @@ def _store_uploads(request: HttpRequest, draft, files) -> list[tuple[str, str]]:
             continue
         if total + len(checked.content) > settings.UPLOAD_MAX_TOTAL_BYTES:
             rejected.append(
-                (name, _("Your files together are too big. The limit is %(size)d MB.")
-                 % {"size": settings.UPLOAD_MAX_TOTAL_BYTES // (1024 * 1024)})
+                (
+                    name,
+                    _("Your files together are too big. The limit is %(size)d MB.")
+                    % {"size": settings.UPLOAD_MAX_TOTAL_BYTES // (1024 * 1024)},
+                )
             )
             continue
         actions.add_draft_evidence(draft, checked)
@@ -140,13 +152,26 @@ def check(request: HttpRequest) -> HttpResponse:
     errors = []
     if request.method == "POST":
         if request.POST.get("submit_key") != draft.submit_key or not draft.submit_key:
-            errors.append(("", _("This page was out of date. Check your answers, then send your report again.")))
+            errors.append(
+                ("", _("This page was out of date. Check your answers, then send your report again."))
+            )
         elif not journey.has_description(draft):
-            errors.append((reverse("intake:step", args=["what"]) + "?return=check",
-                           _("Tell us what happened before you send your report.")))
+            errors.append(
+                (
+                    reverse("intake:step", args=["what"]) + "?return=check",
+                    _("Tell us what happened before you send your report."),
+                )
+            )
         elif not ratelimit.hit("submit", ratelimit.client_key(request)):
-            errors.append(("", _("Too many reports were sent from this connection in the last hour. "
-                                 "Your answers are saved: please try again later, or call us.")))
+            errors.append(
+                (
+                    "",
+                    _(
+                        "Too many reports were sent from this connection in the last hour. "
+                        "Your answers are saved: please try again later, or call us."
+                    ),
+                )
+            )
         else:
             try:
                 actions.submit_report(draft, draft.submit_key)
@@ -197,8 +222,11 @@ def save_later(request: HttpRequest) -> HttpResponse:
     code = None
     if request.method == "POST":
         code = actions.save_for_later(draft)
-    return render(request, "intake/save_later.html", {"title": _("Save and come back later"), "code": code,
-                                                      "expires_at": draft.expires_at})
+    return render(
+        request,
+        "intake/save_later.html",
+        {"title": _("Save and come back later"), "code": code, "expires_at": draft.expires_at},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,15 +240,24 @@ def resume(request: HttpRequest) -> HttpResponse:
             draft = actions.find_draft_by_resume_code(form.cleaned_data["code"])
             if draft is None:
                 ratelimit.hit("resume", client)
-                form.add_error("code", _("We could not find a saved report with that code. Check the code and try "
-                                         "again. Saved reports are deleted after %(hours)d hours.")
-                               % {"hours": settings.DRAFT_LIFETIME_HOURS})
+                form.add_error(
+                    "code",
+                    _(
+                        "We could not find a saved report with that code. Check the code and try "
+                        "again. Saved reports are deleted after %(hours)d hours."
+                    )
+                    % {"hours": settings.DRAFT_LIFETIME_HOURS},
+                )
             else:
                 request.session.cycle_key()
                 request.session[journey.SESSION_KEY] = str(draft.uuid)
                 return redirect("intake:check")
-    return render(request, "intake/resume.html", {"title": _("Continue a saved report"), "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "intake/resume.html",
+        {"title": _("Continue a saved report"), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,19 +270,28 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many tries. Please wait 15 minutes and try again."))
         else:
             if report is None:
-                form.add_error(None, _("The reference or the secret code is not right. Check both and try again."))
+                form.add_error(
+                    None, _("The reference or the secret code is not right. Check both and try again.")
+                )
             else:
                 return redirect("intake:track_status")
-    return render(request, "intake/track.html", {"title": _("Check your report"), "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "intake/track.html",
+        {"title": _("Check your report"), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def track_status(request: HttpRequest) -> HttpResponse:
     report = tracking.tracked_report(request)
     if report is None:
         return redirect("intake:track")
-    return render(request, "intake/track_status.html",
-                  {"title": _("Your report"), "view": tracking.project(report), "added": request.GET.get("added")})
+    return render(
+        request,
+        "intake/track_status.html",
+        {"title": _("Your report"), "view": tracking.project(report), "added": request.GET.get("added")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -253,7 +299,9 @@ def track_add(request: HttpRequest) -> HttpResponse:
     report = tracking.tracked_report(request)
     if report is None:
         return redirect("intake:track")
-    form = AddInformationForm(request.POST, request.FILES) if request.method == "POST" else AddInformationForm()
+    form = (
+        AddInformationForm(request.POST, request.FILES) if request.method == "POST" else AddInformationForm()
+    )
     rejected = []
     if request.method == "POST" and form.is_valid():
         checked = []
@@ -265,9 +313,12 @@ def track_add(request: HttpRequest) -> HttpResponse:
         if not rejected:
             actions.add_information(report, form.cleaned_data.get("text") or "", checked)
             return redirect(reverse("intake:track_status") + "?added=1")
-    return render(request, "intake/track_add.html",
-                  {"title": _("Add information to your report"), "form": form, "rejected": rejected},
-                  status=400 if rejected or form.errors else 200)
+    return render(
+        request,
+        "intake/track_add.html",
+        {"title": _("Add information to your report"), "form": form, "rejected": rejected},
+        status=400 if rejected or form.errors else 200,
+    )
 
 
 @require_POST

@@ -4,46 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('actor', models.CharField(help_text="user id, 'public' or 'system'", max_length=150)),
-                ('agency', models.CharField(blank=True, max_length=100)),
-                ('action', models.CharField(db_index=True, max_length=100)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(db_index=True, max_length=100)),
-                ('changed', models.JSONField(default=list, help_text='field names only, never values')),
-                ('details', models.JSONField(default=dict, help_text='ids and codes of the change, never sensitive text')),
-                ('reason', models.TextField(blank=True, help_text='why a sensitive record was read (DPA 2018 s.62)')),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("actor", models.CharField(help_text="user id, 'public' or 'system'", max_length=150)),
+                ("agency", models.CharField(blank=True, max_length=100)),
+                ("action", models.CharField(db_index=True, max_length=100)),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(db_index=True, max_length=100)),
+                ("changed", models.JSONField(default=list, help_text="field names only, never values")),
+                (
+                    "details",
+                    models.JSONField(
+                        default=dict, help_text="ids and codes of the change, never sensitive text"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="why a sensitive record was read (DPA 2018 s.62)"),
+                ),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('count', models.PositiveBigIntegerField(default=0)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("count", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='InstallState',
+            name="InstallState",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('demo_loaded_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("demo_loaded_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
     ]

@@ -1,4 +1,7 @@
-"""Render Django form fields as GOV.UK Frontend components (labels, hints, errors linked for screen readers)."""
+"""Render Django form fields as GOV.UK Frontend components.
+
+Labels, hints and errors are linked with aria-describedby, so screen readers read them with the field.
+"""
 
 from __future__ import annotations
 
@@ -27,10 +30,14 @@ def _kind(field: forms.BoundField) -> str:
 
 
 @register.inclusion_tag("govuk/field.html")
-def govuk_field(field: forms.BoundField, hints: dict | None = None, heading: bool = False, autocomplete: str = ""):
+def govuk_field(
+    field: forms.BoundField, hints: dict | None = None, heading: bool = False, autocomplete: str = ""
+):
     hints = (hints or {}).get(field.name, {})
     value = field.value()
-    selected = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)} if value else set()
+    selected = (
+        {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)} if value else set()
+    )
     options = []
     if hasattr(field.field, "choices") and _kind(field) in {"radios", "checkboxes", "select"}:
         for index, (code, label) in enumerate(field.field.choices):
@@ -44,8 +51,12 @@ def govuk_field(field: forms.BoundField, hints: dict | None = None, heading: boo
                 }
             )
     describedby = " ".join(
-        part for part in (f"{field.auto_id}-hint" if field.help_text else "",
-                          f"{field.auto_id}-error" if field.errors else "") if part
+        part
+        for part in (
+            f"{field.auto_id}-hint" if field.help_text else "",
+            f"{field.auto_id}-error" if field.errors else "",
+        )
+        if part
     )
     return {
         "field": field,
@@ -66,7 +77,7 @@ def govuk_error_summary(form: forms.Form | None = None, extra: list | None = Non
     if form is not None:
         for error in form.non_field_errors():
             items.append({"href": "", "text": error})
-        for name, bound in form._bound_items() if hasattr(form, "_bound_items") else []:
+        for bound in form:
             for error in bound.errors:
                 target = bound.auto_id
                 if isinstance(bound.field.widget, forms.MultiWidget):

@@ -5,32 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taxonomy', '0001_initial'),
+        ("taxonomy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('police', 'Police'), ('cps', 'Crown Prosecution Service'), ('victim-support', 'Victim support service'), ('council', 'Council'), ('school', 'School or college'), ('housing', 'Housing provider'), ('community', 'Community organisation or reporting centre'), ('partnership', 'Partnership')], max_length=20)),
-                ('public_description', models.TextField(blank=True)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('website', models.URLField(blank=True)),
-                ('is_support_service', models.BooleanField(default=False, help_text='listed on the public support page')),
-                ('receives_new_reports', models.BooleanField(default=False, help_text='owns the triage queue')),
-                ('active', models.BooleanField(default=True)),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='taxonomy.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("cps", "Crown Prosecution Service"),
+                            ("victim-support", "Victim support service"),
+                            ("council", "Council"),
+                            ("school", "School or college"),
+                            ("housing", "Housing provider"),
+                            ("community", "Community organisation or reporting centre"),
+                            ("partnership", "Partnership"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("public_description", models.TextField(blank=True)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("website", models.URLField(blank=True)),
+                (
+                    "is_support_service",
+                    models.BooleanField(default=False, help_text="listed on the public support page"),
+                ),
+                (
+                    "receives_new_reports",
+                    models.BooleanField(default=False, help_text="owns the triage queue"),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="taxonomy.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -4,93 +4,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('translations', models.JSONField(blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}')),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('active', models.BooleanField(default=True)),
-                ('ons_code', models.CharField(blank=True, max_length=12)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}'
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                ("active", models.BooleanField(default=True)),
+                ("ons_code", models.CharField(blank=True, max_length=12)),
             ],
             options={
-                'ordering': ['order', 'name'],
-                'abstract': False,
+                "ordering": ["order", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='IncidentType',
+            name="IncidentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('translations', models.JSONField(blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}')),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}'
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['order', 'name'],
-                'abstract': False,
+                "ordering": ["order", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Marker',
+            name="Marker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('translations', models.JSONField(blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}')),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}'
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['order', 'name'],
-                'abstract': False,
+                "ordering": ["order", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Setting',
+            name="Setting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('translations', models.JSONField(blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}')),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('active', models.BooleanField(default=True)),
-                ('is_online', models.BooleanField(default=False, help_text='asks which website or app')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}'
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                ("active", models.BooleanField(default=True)),
+                ("is_online", models.BooleanField(default=False, help_text="asks which website or app")),
             ],
             options={
-                'ordering': ['order', 'name'],
-                'abstract': False,
+                "ordering": ["order", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Strand',
+            name="Strand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('translations', models.JSONField(blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}')),
-                ('order', models.PositiveSmallIntegerField(default=100)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                (
+                    "translations",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='{"ar": {"name": "…", "hint": "…"}, …}'
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['order', 'name'],
-                'abstract': False,
+                "ordering": ["order", "name"],
+                "abstract": False,
             },
         ),
     ]

@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["new_key"]:
             if os.environ.get("STANDTOGETHER_KEYS"):
-                raise CommandError("Keys come from the environment: add the key in your secret store instead.")
+                raise CommandError(
+                    "Keys come from the environment: add the key in your secret store instead."
+                )
             path = Path(settings.KEYS_FILE)
             document = json.loads(path.read_text())
             key_id = secrets.token_hex(3)
