@@ -447,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
+            # Other work on the machine moves every figure; recorded so two runs can be compared fairly.
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         },
         "config": {
             "workers": options.workers,
@@ -491,11 +493,17 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     results["duration_s"] = round(time.time() - started, 1)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print_summary(results)
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"bench-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(started))}.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
+    machine = results["machine"]
     log(f"\nran in {results['duration_s']:.0f} s; results in {path.relative_to(ROOT)}")
+    log(
+        f"load average {machine['load_average_at_start'][0]} at start, "
+        f"{machine['load_average_at_end'][0]} at end, on {machine['cpus']} CPUs"
+    )
     if results["problems"]:
         log("\nBROKEN:")
         for problem in results["problems"]:

@@ -125,15 +125,11 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
         if os.environ.get("TMP_DROP_NULL_ORIGIN"):  # TEMPORARY investigation aid, to be removed
 
             def drop(route):
-                if route.request.resource_type != "document":
+                if route.request.method != "POST" or route.request.headers.get("origin") != "null":
                     return route.continue_()
-                response = route.fetch(max_redirects=0)
-                headers = dict(response.headers)
-                headers["referrer-policy"] = "same-origin"
-                body = response.body()
-                if "text/html" in headers.get("content-type", ""):
-                    body = body.replace(b'content="no-referrer"', b'content="same-origin"')
-                route.fulfill(response=response, body=body, headers=headers)
+                headers = {k: v for k, v in route.request.headers.items() if k != "origin"}
+                response = route.fetch(headers=headers, max_redirects=0)
+                route.fulfill(response=response)
 
             context.route(lambda url: bool(LOCAL_HOSTS.match(url)), drop)
         context.on("weberror", lambda error: js_errors.append(f"uncaught: {error.error}"))
