@@ -7,6 +7,7 @@ from django_otp.admin import OTPAdminSite
 
 from standtogether.core import views as core_views
 from standtogether.intake import views as intake_views
+from standtogether.staff import cases as staff_cases
 from standtogether.staff import views as staff_views
 
 handler400 = core_views.bad_request
@@ -30,6 +31,16 @@ urlpatterns = [
     path("staff/mfa/setup/", staff_views.mfa_setup, name="staff_mfa_setup"),
     path("staff/logout/", staff_views.logout_view, name="staff_logout"),
     path("staff/settings/", admin.site.urls),
+    path("staff/choose/", staff_views.choose_membership, name="staff_choose"),
+    path("staff/cases/", staff_cases.queue, name="staff_queue"),
+    path("staff/cases/<str:reference>/", staff_cases.detail, name="staff_case"),
+    path("staff/cases/<str:reference>/assign/", staff_cases.assign, name="staff_assign"),
+    path("staff/cases/<str:reference>/classify/", staff_cases.classify, name="staff_classify"),
+    path("staff/cases/<str:reference>/contact/", staff_cases.contact, name="staff_contact"),
+    path("staff/cases/<str:reference>/refer/", staff_cases.refer, name="staff_refer"),
+    path("staff/cases/<str:reference>/reveal/", staff_cases.reveal, name="staff_reveal"),
+    path("staff/referrals/", staff_cases.inbox, name="staff_inbox"),
+    path("staff/referrals/<int:pk>/", staff_cases.respond, name="staff_respond"),
 ]
 
 # Stable public URLs: posters and QR codes point at /<lang>/report/ and friends.

@@ -109,6 +109,14 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
         else:
             route.abort()
 
+    def record_console(message):
+        if message.type != "error":
+            return
+        page_url = message.page.url if message.page else ""
+        if message.text.startswith("Failed to load resource") and message.location.get("url") == page_url:
+            return  # the page itself came with an error status (400 for a form with errors, 404): expected
+        js_errors.append(f"console: {message.text} ({message.location.get('url')})")
+
     def make(*, js: bool = True, mobile: bool = False, bypass_csp: bool = False, lang: str = "en"):
         options = {
             "base_url": live_server.url,
@@ -122,21 +130,8 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.route(lambda url: not LOCAL_HOSTS.match(url), answer_offline)
-        if os.environ.get("TMP_DROP_NULL_ORIGIN"):  # TEMPORARY investigation aid, to be removed
-
-            def drop(route):
-                if route.request.method != "POST" or route.request.headers.get("origin") != "null":
-                    return route.continue_()
-                headers = {k: v for k, v in route.request.headers.items() if k != "origin"}
-                response = route.fetch(headers=headers, max_redirects=0)
-                route.fulfill(response=response)
-
-            context.route(lambda url: bool(LOCAL_HOSTS.match(url)), drop)
         context.on("weberror", lambda error: js_errors.append(f"uncaught: {error.error}"))
-        context.on(
-            "console",
-            lambda message: js_errors.append(f"console: {message.text}") if message.type == "error" else None,
-        )
+        context.on("console", record_console)
         contexts.append(context)
         return context
 
@@ -150,7 +145,8 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
         if failed:
             for page_number, page in enumerate(context.pages):
                 try:
-                    page.screenshot(path=str(ARTIFACTS_DIR / f"{stem}-{number}-{page_number}.png"), full_page=True)
+                    shot = ARTIFACTS_DIR / f"{stem}-{number}-{page_number}.png"
+                    page.screenshot(path=str(shot), full_page=True)
                 except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
                     pass
         context.close()
@@ -183,7 +179,8 @@ def axe_page(new_context):
 # --- axe ---------------------------------------------------------------------------------------------------
 
 _RUN_AXE = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+  const results = await axe.run(document, options);
   return results.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
@@ -207,7 +204,8 @@ def axe(page) -> list[dict]:
 def format_violations(violations: list[dict], heading: str = "") -> str:
     lines = [heading] if heading else []
     for violation in violations:
-        lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']} ({violation['helpUrl']})")
+        lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
         for node in violation["nodes"]:
             target = " ".join(str(part) for part in node["target"])
             lines.append(f"    {target}    {node['html'][:160]}")

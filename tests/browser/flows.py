@@ -48,7 +48,7 @@ def start_draft(page, lang: str = "en", description: str = "Someone shouted abus
 
 
 def send_report(page, lang: str = "en") -> tuple[str, str]:
-    """From a started draft: open the check page, send, and return (reference, secret) from the confirmation."""
+    """From a started draft: open the check page, send; return (reference, secret) from the confirmation."""
     page.goto(url(lang, "/report/check/"))
     submit(page, "main form button[type=submit]")
     assert page.url.endswith(url(lang, "/report/sent/")), page.url

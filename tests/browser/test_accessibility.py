@@ -203,3 +203,30 @@ def test_page_has_no_axe_violations_and_reflows_at_320_px(new_context, name, lan
         problems.append(format_violations(narrow, f"axe at 320 px (not found at 1280 px) on {page.url}:"))
 
     assert not problems, "\n\n".join(problems)
+
+
+NO_JS_PATHS = [
+    "/",
+    "/support/",
+    "/report/",
+    *[f"/report/{slug}/" for slug in STEP_SLUGS],
+    "/report/check/",  # the step pages above made the draft it needs
+    "/report/save/",
+    "/report/continue/",
+    "/track/",
+]
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_pages_without_javascript_have_no_axe_violations(new_context, lang):
+    """What a phone with JavaScript off gets: the server's HTML without GOV.UK Frontend's enhancements."""
+    page = new_context(js=False, lang=lang).new_page()
+    problems = []
+    for path in [url(lang, p) for p in NO_JS_PATHS] + ["/staff/login/"]:
+        response = page.goto(path)
+        assert response.status == 200, (path, response.status)
+        assert page.evaluate("() => document.body.classList.contains('js-enabled')") is False
+        violations = axe(page)
+        if violations:
+            problems.append(format_violations(violations, f"axe without JavaScript on {page.url}:"))
+    assert not problems, "\n\n".join(problems)

@@ -50,7 +50,25 @@ def choose(page, name: str, value: str) -> None:
     page.locator(f"input[name={name}][value='{value}']").check()
 
 
-# --- the whole journey ---------------------------------------------------------------------------------------
+# --- the whole journey -------------------------------------------------------------------------------------
+
+
+def test_a_form_posted_by_the_browser_is_accepted(page_nojs):
+    """A plain form POST from Chromium must get through Django's CSRF check (cookie, token and Origin)."""
+    page_nojs.goto("/en/report/what/")
+    page_nojs.get_by_label("What happened?").fill("Someone threw an egg at our door.")
+    continue_step(page_nojs)
+    assert page_nojs.url.endswith("/en/report/why/")
+
+
+def test_references_are_letters_and_digits_only():
+    """The confirmation page shows a reference like WST-7KQ4-M2PD that people write down, read out over
+    the phone and type on a phone keyboard: never a check symbol such as *, ~, $ or =."""
+    from standtogether.core import codes
+
+    references = {codes.new_reference() for _ in range(2000)}
+    odd = sorted(ref for ref in references if not REFERENCE.fullmatch(ref))
+    assert odd == [], f"{len(odd)} of 2000 references do not match {REFERENCE.pattern}, e.g. {odd[:5]}"
 
 
 def test_full_journey_in_english_with_javascript(page, tmp_path, js_errors):
@@ -88,7 +106,7 @@ def test_full_journey_in_english_with_javascript(page, tmp_path, js_errors):
     page.locator("#id_date_start_2").fill(str(when.year))
     page.get_by_label("In the street or a public place").check()
     page.get_by_label("Rugby", exact=True).check()
-    page.get_by_label("The place, street or postcode (optional)").fill("Bus stop on Corporation Street, CV21 2AA")
+    page.get_by_label("The place, street or postcode").fill("Bus stop on Corporation Street, CV21 2AA")
     continue_step(page)
 
     assert page.url.endswith("/en/report/people/")
@@ -100,7 +118,7 @@ def test_full_journey_in_english_with_javascript(page, tmp_path, js_errors):
     page.locator("#id_files").set_input_files(str(photo))
     submit(page, "button[name=upload]")
     assert page.url.endswith("/en/report/evidence/")
-    assert page.locator(".govuk-summary-list").get_by_text("bus-stop.png").is_visible()
+    assert page.locator(".govuk-summary-list__key", has_text="bus-stop.png").is_visible()
     continue_step(page)
 
     assert page.url.endswith("/en/report/contact/")
@@ -228,7 +246,7 @@ def test_anonymous_minimal_journey_without_javascript_sends_one_report_when_sent
 
 
 def test_scenario_5_anonymous_witness_photo_loses_its_gps_position(page_nojs, tmp_path):
-    """Product scenario 5: a witness reports far-right stickers near a hotel, anonymously, with a phone photo."""
+    """Product scenario 5: a witness reports far-right stickers near a hotel, anonymously, with a photo."""
     photo = tmp_path / "stickers.jpg"
     photo.write_bytes(jpeg_with_gps())
     assert gps_of(photo.read_bytes())[2] == (52.0, 22.0, 10.0), "the test photo must carry a GPS position"
@@ -317,7 +335,7 @@ def test_future_date_shows_the_error_by_the_date_and_keeps_the_other_answers(pag
     page.locator("#id_date_start_2").fill(str(future.year))
     page.get_by_label("In the street or a public place").check()
     page.get_by_label("Rugby", exact=True).check()
-    page.get_by_label("The place, street or postcode (optional)").fill("Outside the library")
+    page.get_by_label("The place, street or postcode").fill("Outside the library")
     choose(page, "happened_before", "yes")
     continue_step(page)
 
@@ -338,7 +356,7 @@ def test_future_date_shows_the_error_by_the_date_and_keeps_the_other_answers(pag
     assert page.get_by_label("In the street or a public place").is_checked()
     assert page.get_by_label("Rugby", exact=True).is_checked()
     assert page.locator("input[name=happened_before][value=yes]").is_checked()
-    assert page.get_by_label("The place, street or postcode (optional)").input_value() == "Outside the library"
+    assert page.get_by_label("The place, street or postcode").input_value() == "Outside the library"
 
     page.locator("main .govuk-error-summary a[href='#id_date_start_0']").click()
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'id_date_start_0'")
@@ -356,8 +374,8 @@ _FOCUS_STYLE = """() => {
   const label = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40);
   const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (el.classList.length ? '.' + [...el.classList].join('.') : '');
-  return {name, label, href: el.getAttribute('href'), visible: outline || shadow,
-          outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`, shadow: style.boxShadow};
+  return {name, label, href: el.getAttribute('href'), visible: outline || shadow, shadow: style.boxShadow,
+          outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`};
 }"""
 
 
@@ -401,7 +419,7 @@ def test_skip_link_moves_focus_to_the_main_content(page):
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main-content'")
     page.keyboard.press("Tab")
-    inside_main = page.evaluate("() => document.getElementById('main-content').contains(document.activeElement)")
+    inside_main = page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
     assert inside_main, "after the skip link, Tab must go to the first link or control in the main content"
 
 

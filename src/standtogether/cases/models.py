@@ -1,7 +1,8 @@
 """A case: what the partnership handles. Every submitted report creates or joins one.
 
-No default `objects` manager: the staff side (handling issue) reads through a visibility-filtered manager;
-`Case.system` is for the actions layer and the reporter-safe tracking projection only.
+No default `objects` manager. Staff screens read through `Case.visible.for_member(member)`, which can only
+return cases the member's agency owns or was referred; `Case.system` is for the actions layer and the
+reporter-safe tracking projection only.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from standtogether.core.fields import EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -19,29 +23,181 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Risk(models.TextChoices):
+    UNKNOWN = "", _("Not assessed")
+    STANDARD = "standard", _("Standard")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Classification(models.TextChoices):
+    UNCLASSIFIED = "", _("Not classified yet")
+    CRIME = "crime", _("Hate crime")
+    INCIDENT = "incident", _("Non-crime hate incident")
+    NOT_HATE = "not-hate", _("Not hate-related")
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_member(self, member) -> CaseQuerySet:
+        if member is None or not member.active:
+            return self.none()
+        return self.filter(
+            Q(owner_agency_id=member.agency_id)
+            | Q(referrals__to_agency_id=member.agency_id, referrals__status__in=["pending", "accepted"])
+        ).distinct()
+
+
 class Case(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
     owner_agency = models.ForeignKey("partners.Agency", null=True, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        "partners.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True, default="")
+    classification = models.CharField(max_length=10, choices=Classification.choices, blank=True, default="")
+    # The reporter's sharing choices (intake consent step); withdrawal empties it and is audited.
+    consent_share = models.JSONField(default=list, blank=True)
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    last_key_event_at = models.DateTimeField(null=True, blank=True, help_text="starts the 5-day update clock")
+    # Optimistic concurrency: every change bumps it; a save with a stale version is refused.
+    version = models.PositiveIntegerField(default=1)
     # Triage flags, computed from the reports at intake (kept in clear: no one is identified by them).
     flag_children = models.BooleanField(default=False)
     flag_threats_violence = models.BooleanField(default=False)
     flag_repeat = models.BooleanField(default=False)
     flag_evidence = models.BooleanField(default=False)
     flag_interpreter = models.BooleanField(default=False)
+    flag_vulnerable = models.BooleanField(default=False)
     flag_anonymous = models.BooleanField(default=False)
     flag_quarantined = models.BooleanField(default=False, help_text="looked like spam: held, never deleted")
 
     system = models.Manager()
+    visible = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at"]
         base_manager_name = "system"
         default_manager_name = "system"
+        indexes = [models.Index(fields=["owner_agency", "status", "opened_at"])]
 
     def __str__(self) -> str:
         return self.reference
+
+    def consented_to(self) -> list[str]:
+        return [] if self.consent_withdrawn_at else list(self.consent_share or [])
+
+    def referral_status_for(self, agency_id: int) -> str | None:
+        statuses = {r.status for r in self.referrals.all() if r.to_agency_id == agency_id}
+        for status in ("accepted", "pending"):
+            if status in statuses:
+                return status
+        return None
+
+    def officer_for_tracking(self) -> dict | None:
+        """What the reporter sees of their officer: first name, role in plain words, agency."""
+        if self.officer is None:
+            return None
+        return {
+            "first_name": self.officer.first_name,
+            "role": self.officer.job_title or self.officer.get_role_display(),
+            "agency": self.officer.agency.name,
+        }
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    to_agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="referrals")
+    by = models.ForeignKey("partners.Membership", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING)
+    reason = models.TextField(blank=True, help_text="why it is referred (no personal details)")
+    response_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    system = models.Manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        default_manager_name = "system"
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.to_agency}"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+    IN_PERSON = "in-person", _("In person")
+    VIDEO = "video", _("Video call")
+    INTERMEDIARY = "intermediary", _("Through a trusted intermediary")
+    TRACKING = "tracking", _("Tracking page")
+
+
+class ContactKind(models.TextChoices):
+    CONTACT = "contact", _("Contact with the reporter")
+    UPDATE = "update", _("Update sent to the reporter")
+    SUPPORT_OFFERED = "support-offered", _("Support offered")
+    PARTNER = "partner", _("Contact with a partner agency")
+
+
+class Contact(models.Model):
+    """Every contact, logged: channel, who, a summary (encrypted)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    by = models.ForeignKey("partners.Membership", null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=20, choices=ContactChannel.choices)
+    kind = models.CharField(max_length=20, choices=ContactKind.choices, default=ContactKind.CONTACT)
+    summary = EncryptedTextField()
+    reporter_visible = models.BooleanField(default=False, help_text="an update shown on the tracking page")
+
+    system = models.Manager()
+
+    class Meta:
+        ordering = ["-at"]
+        default_manager_name = "system"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class Escalation(models.Model):
+    """A breached clock or a reporter's concern, raised to a supervisor or the coordinator."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(
+        max_length=20, choices=[("breach", _("Missed deadline")), ("concern", _("Concern"))]
+    )
+    clock = models.CharField(max_length=30, blank=True)
+    raised_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "partners.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    system = models.Manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        default_manager_name = "system"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "clock", "raised_at"], name="one_escalation_per_breach")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.clock}"

@@ -186,6 +186,7 @@ def _submit(
         status=CaseStatus.RECEIVED,
         owner_agency=Agency.objects.filter(receives_new_reports=True, active=True).first(),
         opened_at=report.submitted_at,
+        consent_share=report.consent["share"],
         flag_children=report.children_involved == "yes",
         flag_threats_violence=bool(types & VIOLENT_TYPES),
         flag_repeat=report.happened_before == "yes" or report.date_kind == "repeatedly",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Agency
+from .actions import set_membership_active
+from .models import Agency, Membership
 
 
 @admin.register(Agency)
@@ -8,3 +9,23 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "is_support_service", "receives_new_reports", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "job_title", "active"]
+    list_filter = ["agency", "role", "active"]
+    actions = ["disable"]
+
+    @admin.action(description="Disable (ends all their sessions now)")
+    def disable(self, request, queryset):
+        for membership in queryset:
+            set_membership_active(membership, False, by=f"user:{request.user.pk}")
+
+    def save_model(self, request, obj, form, change):
+        # Switching `active` off in the form goes through the action too, so sessions end.
+        if change and "active" in form.changed_data:
+            super().save_model(request, obj, form, change)
+            set_membership_active(obj, obj.active, by=f"user:{request.user.pk}")
+        else:
+            super().save_model(request, obj, form, change)

@@ -24,3 +24,35 @@ def load_agencies(path: Path = DEFAULT_FILE) -> int:
         entry["area"] = Area.objects.get(code=area) if area else None
         Agency.objects.update_or_create(code=code, defaults=entry)
     return len(entries)
+
+
+DEMO_STAFF_FILE = Path(__file__).parent / "data" / "demo_staff.json"
+
+
+@transaction.atomic
+def load_demo_staff(password: str, path: Path = DEMO_STAFF_FILE) -> int:
+    """Create demo staff and memberships once; never resets a password or a membership someone changed."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Membership
+
+    user_model = get_user_model()
+    for entry in json.loads(Path(path).read_text(encoding="utf-8")):
+        user, created = user_model.objects.get_or_create(
+            username=entry["username"],
+            defaults={
+                "first_name": entry["first_name"],
+                "last_name": entry["last_name"],
+                "email": f"{entry['username']}@example.org",
+                "is_staff": bool(entry.get("superuser")),
+                "is_superuser": bool(entry.get("superuser")),
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        for membership in entry["memberships"]:
+            values = dict(membership)
+            agency = Agency.objects.get(code=values.pop("agency"))
+            Membership.objects.get_or_create(user=user, agency=agency, defaults=values)
+    return user_model.objects.count()

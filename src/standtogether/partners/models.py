@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +36,56 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ANALYST = "analyst", _("Analyst")
+    AGENCY_ADMIN = "agency-admin", _("Agency administrator")
+    COORDINATOR = "coordinator", _("Partnership coordinator")
+
+
+class Membership(models.Model):
+    """A person's place in one agency. A person may belong to several agencies, one role in each."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(
+        max_length=100, blank=True, help_text="shown to reporters, in plain words: e.g. Hate crime caseworker"
+    )
+    gender = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("woman", _("Woman")), ("man", _("Man"))],
+        help_text="optional, self-described: lets us meet a reporter's request for a female or male officer",
+    )
+    languages = models.JSONField(
+        default=list, blank=True, help_text='language codes spoken, e.g. ["en", "pl"]'
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_membership_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()}, {self.agency})"
+
+    @property
+    def first_name(self) -> str:
+        return self.user.first_name or self.user.get_username()
+
+
+class StaffProfile(models.Model):
+    """Per-person security state: sessions started before `sessions_valid_after` are ended."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    sessions_valid_after = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user.get_username()}"

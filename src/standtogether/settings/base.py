@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "standtogether.cases",
     "standtogether.intake",
     "standtogether.staff",
+    "standtogether.notify",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -208,6 +209,21 @@ RATE_LIMITS = {
     "resume": (10, 900),
     "upload": (60, 3600),
 }
+# Victims' Code clocks (cases/clocks.py), in working days unless named *_days. Local standards vary:
+# configure per partnership.
+WORKING_DAY_REGION = (
+    os.environ.get("WORKING_DAY_COUNTRY", "GB"),
+    os.environ.get("WORKING_DAY_SUBDIV", "ENG"),
+)
+CLOCKS = {
+    "first_contact": int(os.environ.get("CLOCK_FIRST_CONTACT", 1)),
+    "support_referral": int(os.environ.get("CLOCK_SUPPORT_REFERRAL", 2)),
+    "update_after_event": int(os.environ.get("CLOCK_UPDATE_AFTER_EVENT", 5)),
+    "update_interval_days": int(os.environ.get("CLOCK_UPDATE_INTERVAL_DAYS", 14)),
+    "concern_response": int(os.environ.get("CLOCK_CONCERN_RESPONSE", 1)),
+    "reminder_hours": int(os.environ.get("CLOCK_REMINDER_HOURS", 4)),
+}
+
 # Where "Exit this page" takes a person: a neutral page that gives nothing away. A link the person
 # follows, not something our pages load.
 EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from standtogether.partners.models import StaffProfile
+
 LOGIN_AT = "staff_login_at"
 SEEN_AT = "staff_seen_at"
 
@@ -18,8 +20,14 @@ def expired(request: HttpRequest) -> bool:
     now = timezone.now().timestamp()
     login_at = request.session.get(LOGIN_AT, 0)
     seen_at = request.session.get(SEEN_AT, login_at)
+    profile = StaffProfile.objects.filter(user_id=request.user.pk).only("sessions_valid_after").first()
+    # Disabling a membership moves sessions_valid_after to now: every older session of the person ends.
+    revoked = bool(
+        profile and profile.sessions_valid_after and login_at < profile.sessions_valid_after.timestamp()
+    )
     return (
-        now - seen_at > settings.STAFF_IDLE_MINUTES * 60
+        revoked
+        or now - seen_at > settings.STAFF_IDLE_MINUTES * 60
         or now - login_at > settings.STAFF_ABSOLUTE_HOURS * 3600
     )
 

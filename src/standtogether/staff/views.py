@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from standtogether.cases.models import Case
 
 from . import actions
+from . import membership as current_membership
 from .forms import StaffLoginForm, TokenForm
 
 SETUP_DEVICE = "staff_setup_device"
@@ -135,9 +136,32 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    # Counts only: no report content is shown until the policy-checked case screens exist.
-    by_status = dict(Case.system.values_list("status").annotate(n=Count("id")))
-    return render(request, "staff/home.html", {"title": _("Staff area"), "by_status": by_status})
+    member = current_membership.current(request)
+    by_status = (
+        dict(Case.visible.for_member(member).values_list("status").annotate(n=Count("id", distinct=True)))
+        if member
+        else {}
+    )
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "title": _("Staff area"),
+            "by_status": by_status,
+            "member": member,
+            "choices": current_membership.memberships(request),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def choose_membership(request: HttpRequest) -> HttpResponse:
+    try:
+        current_membership.choose(request, int(request.POST.get("membership", "")))
+    except ValueError:
+        pass
+    return redirect("staff_home")
 
 
 @require_POST

@@ -1,17 +1,16 @@
-"""Load the demo partnership once: taxonomy, agencies, staff logins and ~200 synthetic reports.
+"""Load the demo partnership: taxonomy, agencies, demo staff (docs/demo.md) and ~200 synthetic reports.
 
 Safe to run on every `make run`: taxonomy and agencies are updated in place; users and reports are
 loaded only the first time (recorded in core.InstallState), so nothing is ever duplicated.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from standtogether.core.models import InstallState
 from standtogether.intake.demo import load_demo_reports
-from standtogether.partners.loading import load_agencies
+from standtogether.partners.loading import load_agencies, load_demo_staff
 from standtogether.taxonomy.loading import load_taxonomy
 
 DEMO_PASSWORD = "stand-together-demo"
@@ -26,14 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load_taxonomy()
         load_agencies()
+        load_demo_staff(DEMO_PASSWORD)
         with transaction.atomic():
             state, _ = InstallState.objects.select_for_update().get_or_create(id=1)
             if state.demo_loaded_at:
                 self.stdout.write("demo data already loaded: nothing added")
                 return
-            user_model = get_user_model()
-            if not user_model.objects.filter(username="coordinator").exists():
-                user_model.objects.create_superuser("coordinator", "coordinator@example.org", DEMO_PASSWORD)
             made = load_demo_reports(options["reports"])
             state.demo_loaded_at = timezone.now()
             state.save()

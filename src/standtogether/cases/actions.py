@@ -1,0 +1,178 @@
+"""Every state change of a case: one function each, one transaction, a policy check and an audit event.
+
+Each takes the version the person saw (optimistic concurrency): two people editing one case never
+silently overwrite each other; the second gets `Conflict` and sees the newer case.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from standtogether.core import audit
+from standtogether.notify import rules
+from standtogether.partners.models import Agency, Membership, Role
+
+from . import policy
+from .models import Case, CaseStatus, Contact, ContactKind, Escalation, Referral, ReferralStatus
+
+
+class Conflict(Exception):
+    """Someone else changed the case since this person loaded it."""
+
+
+class Refused(Exception):
+    """The action is not allowed for this case as it is (consent, contact safety, state); says why."""
+
+    def __init__(self, *reasons) -> None:
+        super().__init__("; ".join(str(r) for r in reasons))
+        self.reasons = list(reasons)
+
+
+def _audit(by: Membership, action: str, case: Case, **details) -> None:
+    audit.record(f"user:{by.user_id}", action, case, agency=by.agency.code, **details)
+
+
+def _locked(case: Case, version: int | None) -> Case:
+    fresh = Case.system.select_for_update().get(pk=case.pk)
+    if version is not None and fresh.version != version:
+        raise Conflict(case.reference)
+    return fresh
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@transaction.atomic
+def assign_case(case: Case, officer: Membership, *, by: Membership, version: int | None = None) -> Case:
+    policy.require(by, "assign", case)
+    case = _locked(case, version)
+    if officer.agency_id != case.owner_agency_id or not officer.active:
+        raise Refused("the officer must be an active member of the agency that owns the case")
+    if officer.role not in (Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR):
+        raise Refused("only caseworkers, supervisors and coordinators handle cases")
+    case.officer = officer
+    case.status = CaseStatus.ASSIGNED
+    case.last_key_event_at = timezone.now()
+    _save(case, ["officer", "status", "last_key_event_at"])
+    _audit(by, "case.assigned", case, changed=["officer", "status"], officer=officer.pk)
+    return case
+
+
+@transaction.atomic
+def classify_case(
+    case: Case, *, classification: str, risk: str, by: Membership, version: int | None = None
+) -> Case:
+    policy.require(by, "classify", case)
+    case = _locked(case, version)
+    changed = [f for f, v in (("classification", classification), ("risk", risk)) if getattr(case, f) != v]
+    case.classification, case.risk = classification, risk
+    if case.status == CaseStatus.RECEIVED:
+        case.status = CaseStatus.IN_REVIEW
+        changed.append("status")
+    _save(case, ["classification", "risk", "status"])
+    _audit(by, "case.classified", case, changed=changed, classification=classification, risk=risk)
+    return case
+
+
+@transaction.atomic
+def record_contact(
+    case: Case,
+    *,
+    channel: str,
+    kind: str,
+    summary: str,
+    by: Membership,
+    home_visit: bool = False,
+    reporter_visible: bool = False,
+) -> Contact:
+    policy.require(by, "record_contact" if kind != ContactKind.UPDATE else "send_update", case)
+    if kind in (ContactKind.CONTACT, ContactKind.UPDATE):
+        verdict = rules.verdict(case, channel, home_visit=home_visit)
+        if not verdict.allowed:
+            raise Refused(*verdict.reasons)
+    contact = Contact(
+        case=case,
+        by=by,
+        at=timezone.now(),
+        channel=channel,
+        kind=kind,
+        summary=summary,
+        reporter_visible=reporter_visible or channel == "tracking",
+    )
+    contact.save()
+    case = _locked(case, None)
+    if case.status == CaseStatus.RECEIVED:
+        case.status = CaseStatus.IN_REVIEW
+    _save(case, ["status"])
+    _audit(by, f"case.{kind.replace('-', '_')}", case, channel=channel, contact=str(contact.uuid))
+    return contact
+
+
+@transaction.atomic
+def refer_case(case: Case, agency: Agency, *, reason: str, by: Membership) -> Referral:
+    """Only within the consent the reporter gave: the system blocks the rest."""
+    policy.require(by, "refer", case)
+    if agency.pk == case.owner_agency_id:
+        raise Refused("the case is already with this agency")
+    if not policy.consents(case, agency.kind):
+        raise Refused("the reporter did not agree to share with this kind of agency")
+    if case.referrals.filter(to_agency=agency, status__in=["pending", "accepted"]).exists():
+        raise Refused("the case is already referred to this agency")
+    referral = Referral.system.create(
+        case=case, to_agency=agency, by=by, reason=reason, created_at=timezone.now()
+    )
+    case = _locked(case, None)
+    case.last_key_event_at = referral.created_at
+    _save(case, ["last_key_event_at"])
+    _audit(by, "case.referred", case, to_agency=agency.code, referral=referral.pk)
+    return referral
+
+
+@transaction.atomic
+def respond_to_referral(referral: Referral, *, accept: bool, reason: str, by: Membership) -> Referral:
+    policy.require(by, "respond_referral", referral.case)
+    if by.agency_id != referral.to_agency_id or referral.status != ReferralStatus.PENDING:
+        raise Refused("this referral is not waiting for your agency")
+    if not accept and not reason.strip():
+        raise Refused("give a reason for declining")
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    referral.response_reason = reason
+    referral.responded_at = timezone.now()
+    referral.save(update_fields=["status", "response_reason", "responded_at"])
+    _audit(by, f"referral.{referral.status}", referral.case, referral=referral.pk)
+    return referral
+
+
+@transaction.atomic
+def withdraw_consent(case: Case, *, by_reporter: bool = True) -> Case:
+    """Stops further sharing; referrals not yet accepted are withdrawn. Recorded, never silently."""
+    case = _locked(case, None)
+    case.consent_withdrawn_at = timezone.now()
+    _save(case, ["consent_withdrawn_at"])
+    withdrawn = case.referrals.filter(status=ReferralStatus.PENDING).update(status=ReferralStatus.WITHDRAWN)
+    audit.record("public" if by_reporter else "system", "case.consent_withdrawn", case, referrals=withdrawn)
+    return case
+
+
+@transaction.atomic
+def read_sensitive(case: Case, *, groups: list[str], reason: str, by: Membership) -> None:
+    """A read of personal fields, with the reason (DPA 2018 s.62 consultation log)."""
+    allowed = policy.fields(by, case)
+    if not set(groups) <= allowed:
+        raise Refused("not allowed to read these fields")
+    _audit(by, "case.read_sensitive", case, reason=reason, groups=sorted(groups))
+
+
+@transaction.atomic
+def escalate_breach(case: Case, clock_name: str, due_at) -> Escalation | None:
+    """Record a missed clock once and raise it to supervisors (called by the clock worker and on read)."""
+    escalation, created = Escalation.system.get_or_create(
+        case=case, clock=clock_name, raised_at=due_at, defaults={"kind": "breach"}
+    )
+    if not created:
+        return None
+    audit.record("system", "case.clock_breached", case, clock=clock_name, due=due_at.isoformat())
+    return escalation

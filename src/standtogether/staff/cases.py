@@ -1,0 +1,320 @@
+"""Staff case screens: the queue, a case, and the forms that call cases.actions. Every query goes through
+`Case.visible.for_member`, every field group through the policy table."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from standtogether.cases import actions, clocks, matching, policy
+from standtogether.cases.models import (
+    Case,
+    CaseStatus,
+    Classification,
+    ContactChannel,
+    ContactKind,
+    Referral,
+    Risk,
+)
+from standtogether.intake.text import FreeTextField
+from standtogether.notify import rules
+from standtogether.partners.models import Agency, Membership, Role
+
+from . import membership as current_membership
+from .views import staff_required
+
+REVEAL_SECONDS = 10 * 60
+
+
+def _member(request: HttpRequest) -> Membership:
+    member = current_membership.current(request)
+    if member is None:
+        raise Http404("no active membership")
+    return member
+
+
+def case_for(member: Membership, reference: str, action: str = "view") -> Case:
+    """404 for any case this member may not see: other agencies' ids reveal nothing, not even existence."""
+    case = (
+        Case.visible.for_member(member)
+        .select_related("owner_agency", "officer__user", "officer__agency")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None or not policy.can(member, "view", case) or not policy.can(member, action, case):
+        raise Http404
+    return case
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=Membership.objects.none(), label=gettext_lazy("Officer"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = Membership.objects.filter(
+            agency_id=case.owner_agency_id,
+            active=True,
+            role__in=[Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR],
+        ).select_related("user")
+        self.fields["officer"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.username} ({m.get_role_display()})"
+        )
+
+
+class ClassifyForm(forms.Form):
+    classification = forms.ChoiceField(
+        choices=Classification.choices, label=gettext_lazy("Classification"), required=False
+    )
+    risk = forms.ChoiceField(choices=Risk.choices, label=gettext_lazy("Risk"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(choices=ContactChannel.choices, label=gettext_lazy("How"))
+    kind = forms.ChoiceField(choices=ContactKind.choices, label=gettext_lazy("What"))
+    home_visit = forms.BooleanField(required=False, label=gettext_lazy("This was or will be a home visit"))
+    summary = FreeTextField(
+        label=gettext_lazy("Summary"),
+        max_length=5000,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReferForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True), label=gettext_lazy("Refer to")
+    )
+    reason = FreeTextField(label=gettext_lazy("Why (no personal details)"), max_length=1000, required=False)
+
+
+class RevealForm(forms.Form):
+    reason = FreeTextField(
+        label=gettext_lazy("Why do you need the contact details?"), max_length=300, required=True
+    )
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    cases = list(
+        Case.visible.for_member(member)
+        .filter(owner_agency_id=member.agency_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("officer__user")
+        .prefetch_related("contacts", "referrals__to_agency", "escalations")
+        .order_by("-opened_at")[:200]
+    )
+    rows = [{"case": case, "next": clocks.next_due(case), "overdue": clocks.overdue(case)} for case in cases]
+    if request.GET.get("overdue"):
+        rows = [row for row in rows if row["overdue"]]
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "title": _("Cases"),
+            "rows": rows,
+            "member": member,
+            "only_overdue": bool(request.GET.get("overdue")),
+        },
+    )
+
+
+def _revealed(request: HttpRequest, case: Case) -> bool:
+    at = request.session.get(f"reveal:{case.reference}")
+    return bool(at) and timezone.now().timestamp() - at < REVEAL_SECONDS
+
+
+@staff_required
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference)
+    groups = policy.fields(member, case)
+    reports = list(case.reports.all().prefetch_related("strands", "markers", "incident_types", "evidence"))
+    context = {
+        "title": case.reference,
+        "case": case,
+        "member": member,
+        "groups": groups,
+        "reports": reports if policy.DETAILS in groups else [],
+        "revealed": policy.CONTACT in groups and _revealed(request, case),
+        "clocks": clocks.clocks(case),
+        "contacts": list(case.contacts.all()) if policy.DETAILS in groups else [],
+        "referrals": list(case.referrals.select_related("to_agency")),
+        "verdicts": rules.all_verdicts(case) if policy.CONTACT in groups else [],
+        "needs": matching.needs_of(case) if policy.DETAILS in groups else None,
+        "can": {action: policy.can(member, action, case) for action in policy.ACTIONS},
+        "assign_form": AssignForm(case=case, initial={"version": case.version, "officer": case.officer_id}),
+        "classify_form": ClassifyForm(
+            initial={"version": case.version, "classification": case.classification, "risk": case.risk}
+        ),
+        "contact_form": ContactForm(),
+        "refer_form": ReferForm(),
+        "reveal_form": RevealForm(),
+        "warnings": matching.assignment_warnings(case, case.officer) if case.officer else [],
+    }
+    return render(request, "staff/case.html", context)
+
+
+def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("staff_case", case.reference)
+
+
+def _failed(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("staff_case", case.reference)
+
+
+@require_POST
+@staff_required
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "assign")
+    form = AssignForm(request.POST, case=case)
+    if not form.is_valid():
+        return _failed(request, case, _("Choose an officer from the list."))
+    try:
+        actions.assign_case(
+            case, form.cleaned_data["officer"], by=member, version=form.cleaned_data["version"]
+        )
+    except actions.Conflict:
+        return _failed(
+            request,
+            case,
+            _(
+                "Someone else changed this case while you were looking. "
+                "Check the case as it is now, then try again."
+            ),
+        )
+    except actions.Refused as exc:
+        return _failed(request, case, str(exc))
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    warnings = matching.assignment_warnings(case, form.cleaned_data["officer"])
+    for warning in warnings:
+        messages.warning(request, warning)
+    return _done(request, case, _("Case assigned."))
+
+
+@require_POST
+@staff_required
+def classify(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "classify")
+    form = ClassifyForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, _("Choose a classification and a risk level."))
+    try:
+        actions.classify_case(
+            case,
+            classification=form.cleaned_data["classification"],
+            risk=form.cleaned_data["risk"],
+            by=member,
+            version=form.cleaned_data["version"],
+        )
+    except actions.Conflict:
+        return _failed(
+            request,
+            case,
+            _(
+                "Someone else changed this case while you were looking. "
+                "Check the case as it is now, then try again."
+            ),
+        )
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    return _done(request, case, _("Classification saved."))
+
+
+@require_POST
+@staff_required
+def contact(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "record_contact")
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, _("Choose how and what, and write a short summary."))
+    try:
+        actions.record_contact(case, by=member, **form.cleaned_data)
+    except actions.Refused as exc:
+        return _failed(
+            request, case, _("Not allowed: %(reasons)s") % {"reasons": " ".join(map(str, exc.reasons))}
+        )
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    return _done(request, case, _("Contact recorded."))
+
+
+@require_POST
+@staff_required
+def refer(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "refer")
+    form = ReferForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, _("Choose an agency."))
+    try:
+        actions.refer_case(case, form.cleaned_data["agency"], reason=form.cleaned_data["reason"], by=member)
+    except actions.Refused as exc:
+        return _failed(request, case, _("Not referred: %(reasons)s") % {"reasons": str(exc)})
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    return _done(request, case, _("Referral sent."))
+
+
+@require_POST
+@staff_required
+def reveal(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, _("Say why you need the contact details."))
+    try:
+        actions.read_sensitive(case, groups=[policy.CONTACT], reason=form.cleaned_data["reason"], by=member)
+    except actions.Refused as exc:
+        raise Http404 from exc
+    request.session[f"reveal:{case.reference}"] = timezone.now().timestamp()
+    return redirect("staff_case", case.reference)
+
+
+@staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    referrals = Referral.system.filter(to_agency_id=member.agency_id, status="pending").select_related("case")
+    return render(
+        request,
+        "staff/inbox.html",
+        {"title": _("Referrals to your agency"), "referrals": referrals, "member": member},
+    )
+
+
+@require_POST
+@staff_required
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    referral = Referral.system.filter(pk=pk, to_agency_id=member.agency_id).select_related("case").first()
+    if referral is None:
+        raise Http404
+    try:
+        actions.respond_to_referral(
+            referral,
+            accept=request.POST.get("decision") == "accept",
+            reason=request.POST.get("reason", ""),
+            by=member,
+        )
+    except actions.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("staff_inbox")
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, _("Answer recorded."))
+    return redirect("staff_inbox")

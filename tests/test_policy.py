@@ -1,0 +1,126 @@
+"""The access matrix, generated from the policy table: every role x relation x consent, on every staff
+URL and action, allowed or denied (404: another agency's case id reveals nothing) — including IDOR probes."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from standtogether.cases import actions, policy
+from standtogether.cases.models import Referral
+from standtogether.partners.models import Agency, Role
+from tests.factories import make_report
+from tests.staff import member, signed_in
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [role.value for role in Role]
+# (relation, agency of the viewer)
+SETUPS = [("owner", "warwickshire-hcp"), ("referred", "warwickshire-police"), ("invited", "warwickshire-police"),
+          ("none", "victim-support"), ("declined", "warwickshire-police")]
+CONSENTS = [["police"], []]
+
+
+def _case(relation: str, consent: list[str]):
+    report = make_report(contact={"anonymous": "no", "name": "CANARY-NAME", "email": "canary@example.org",
+                                  "phone": "", "address": "", "channels": ["email"], "safe_times": "",
+                                  "safety": []},
+                         consent={"share": consent, "partnership_only": not consent})
+    case = report.case
+    if relation in ("referred", "invited", "declined"):
+        referral = Referral.system.create(case=case, to_agency=Agency.objects.get(code="warwickshire-police"),
+                                          by=member("warwickshire-hcp", Role.COORDINATOR), created_at=case.opened_at)
+        if relation != "invited":
+            referral.status = "accepted" if relation == "referred" else "declined"
+            referral.save()
+    return case
+
+
+@pytest.mark.parametrize("role,setup,consent", list(itertools.product(ROLES, SETUPS, CONSENTS)),
+                         ids=lambda v: "-".join(v) if isinstance(v, list) else str(v))
+def test_matrix(role, setup, consent):
+    relation_name, agency = setup
+    case = _case(relation_name, consent)
+    viewer = member(agency, role)
+    relation = policy.relation(viewer, case)
+    expected_relation = {"declined": "none"}.get(relation_name, relation_name)
+    assert relation == expected_relation
+    rule = policy.RULES.get((role, relation), policy.NOTHING)
+    groups = set(rule.fields)
+    if relation in ("referred", "invited") and "police" not in consent:
+        groups -= policy.PERSONAL
+    assert policy.fields(viewer, case) == groups
+
+    client = signed_in(viewer)
+    page = client.get(f"/staff/cases/{case.reference}/")
+    if "view" in rule.actions:
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert ("What was reported" in body) == ("details" in groups)
+        assert ("Show contact details" in body) == ("contact" in groups)
+        reveal = client.post(f"/staff/cases/{case.reference}/reveal/", {"reason": "to call back"})
+        if "contact" in groups:
+            assert "CANARY-NAME" in client.get(f"/staff/cases/{case.reference}/").content.decode()
+        else:
+            assert reveal.status_code in (302, 404)
+            assert "CANARY-NAME" not in client.get(f"/staff/cases/{case.reference}/").content.decode()
+    else:
+        assert page.status_code == 404
+    # Every action URL: allowed ones change something or explain; denied ones are 404 and change nothing.
+    for action, url, data in [
+        ("assign", "assign", {"officer": viewer.pk, "version": case.version}),
+        ("classify", "classify", {"classification": "crime", "risk": "high", "version": case.version}),
+        ("record_contact", "contact", {"channel": "phone", "kind": "partner", "summary": "spoke"}),
+        ("refer", "refer", {"agency": Agency.objects.get(code="victim-support").pk, "reason": ""}),
+    ]:
+        before = case.__class__.system.get(pk=case.pk).version
+        response = client.post(f"/staff/cases/{case.reference}/{url}/", data)
+        after = case.__class__.system.get(pk=case.pk).version
+        if action in rule.actions:
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 404 and before == after, (action, response.status_code)
+
+
+def test_idor_other_agency_ids_look_like_nothing():
+    case = _case("owner", ["police"])
+    stranger = member("victim-support", Role.SUPERVISOR)
+    client = signed_in(stranger)
+    missing = client.get("/staff/cases/WST-0000-0000/")
+    probed = client.get(f"/staff/cases/{case.reference}/")
+    assert missing.status_code == probed.status_code == 404
+    assert case.reference not in client.get("/staff/cases/").content.decode()
+
+
+def test_referral_outside_consent_is_blocked_by_the_system():
+    case = _case("owner", ["police"])
+    coordinator = member("warwickshire-hcp", Role.COORDINATOR)
+    with pytest.raises(actions.Refused):
+        actions.refer_case(case, Agency.objects.get(code="example-secondary-school"), reason="", by=coordinator)
+    referral = actions.refer_case(case, Agency.objects.get(code="warwickshire-police"), reason="", by=coordinator)
+    assert referral.status == "pending"
+
+
+def test_consent_withdrawal_stops_sharing_and_is_recorded():
+    case = _case("referred", ["police"])
+    police = member("warwickshire-police", Role.CASEWORKER)
+    assert "contact" in policy.fields(police, case)
+    actions.withdraw_consent(case)
+    case.refresh_from_db()
+    assert "contact" not in policy.fields(police, case)
+    with pytest.raises(actions.Refused):
+        actions.refer_case(case, Agency.objects.get(code="victim-support"), reason="",
+                           by=member("warwickshire-hcp", Role.COORDINATOR))
+
+
+def test_disabled_membership_sees_nothing_and_its_sessions_end():
+    from standtogether.partners.actions import set_membership_active
+
+    case = _case("owner", [])
+    worker = member("warwickshire-hcp", Role.CASEWORKER)
+    client = signed_in(worker)
+    assert client.get(f"/staff/cases/{case.reference}/").status_code == 200
+    set_membership_active(worker, False, by="system")
+    response = client.get(f"/staff/cases/{case.reference}/")
+    assert response.status_code == 302 and "expired" in response["Location"]
