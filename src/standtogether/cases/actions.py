@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from standtogether.core import audit
 from standtogether.notify import rules
+from standtogether.notify.messages import queue_update
 from standtogether.partners.models import Agency, Membership, Role
 
 from . import policy
@@ -86,10 +87,14 @@ def record_contact(
     summary: str,
     by: Membership,
     home_visit: bool = False,
-    reporter_visible: bool = False,
 ) -> Contact:
-    policy.require(by, "record_contact" if kind != ContactKind.UPDATE else "send_update", case)
-    if kind in (ContactKind.CONTACT, ContactKind.UPDATE):
+    """Log a contact. An update is written for the tracking page and announced through every channel the
+    reporter allowed (notify); a contact by a channel the reporter's safety preferences forbid is refused."""
+    is_update = kind == ContactKind.UPDATE
+    policy.require(by, "send_update" if is_update else "record_contact", case)
+    if is_update:
+        channel = "tracking"
+    elif kind == ContactKind.CONTACT:
         verdict = rules.verdict(case, channel, home_visit=home_visit)
         if not verdict.allowed:
             raise Refused(*verdict.reasons)
@@ -100,7 +105,7 @@ def record_contact(
         channel=channel,
         kind=kind,
         summary=summary,
-        reporter_visible=reporter_visible or channel == "tracking",
+        reporter_visible=is_update,
     )
     contact.save()
     case = _locked(case, None)
@@ -108,6 +113,16 @@ def record_contact(
         case.status = CaseStatus.IN_REVIEW
     _save(case, ["status"])
     _audit(by, f"case.{kind.replace('-', '_')}", case, channel=channel, contact=str(contact.uuid))
+    if is_update:
+        messages = queue_update(case)
+        if messages:
+            _audit(
+                by,
+                "case.update_notified",
+                case,
+                sent=[m.channel for m in messages if m.status == "queued"],
+                blocked=[m.channel for m in messages if m.status == "blocked"],
+            )
     return contact
 
 
@@ -176,3 +191,100 @@ def escalate_breach(case: Case, clock_name: str, due_at) -> Escalation | None:
         return None
     audit.record("system", "case.clock_breached", case, clock=clock_name, due=due_at.isoformat())
     return escalation
+
+
+@transaction.atomic
+def reporter_asks_for_contact(case: Case, *, message: str = "") -> Case:
+    """From the tracking page: a key event, so the 5-day update clock starts."""
+    contact = Contact(
+        case=case,
+        by=None,
+        at=timezone.now(),
+        channel="tracking",
+        kind=ContactKind.FROM_REPORTER,
+        summary=message or "The reporter asked to be contacted.",
+    )
+    contact.save()
+    case = _locked(case, None)
+    case.contact_requested_at = contact.at
+    case.last_key_event_at = contact.at
+    _save(case, ["contact_requested_at", "last_key_event_at"])
+    audit.record("public", "case.contact_requested", case)
+    return case
+
+
+@transaction.atomic
+def raise_concern(case: Case, *, text: str) -> Escalation:
+    """'I'm not happy with how this is handled': an escalation to the coordinator with its own clock."""
+    escalation = Escalation(case=case, kind="concern", raised_at=timezone.now(), detail=text)
+    escalation.save()
+    audit.record("public", "case.concern_raised", case, escalation=str(escalation.uuid))
+    return escalation
+
+
+@transaction.atomic
+def resolve_escalation(escalation: Escalation, *, by: Membership, note: str) -> Escalation:
+    permission = "resolve_concern" if escalation.kind == "concern" else "assign"
+    policy.require(by, permission, escalation.case)
+    if escalation.resolved_at:
+        raise Refused("already resolved")
+    escalation.resolved_at = timezone.now()
+    escalation.resolved_by = by
+    escalation.save(update_fields=["resolved_at", "resolved_by"])
+    Contact(
+        case=escalation.case,
+        by=by,
+        at=escalation.resolved_at,
+        channel="tracking",
+        kind=ContactKind.UPDATE,
+        summary=note,
+        reporter_visible=True,
+    ).save()
+    _audit(
+        by, "case.escalation_resolved", escalation.case, escalation=str(escalation.uuid), kind=escalation.kind
+    )
+    queue_update(escalation.case)
+    return escalation
+
+
+@transaction.atomic
+def close_case(
+    case: Case,
+    *,
+    outcome: str,
+    detail: str,
+    told: bool,
+    not_told_reason: str = "",
+    by: Membership,
+    version: int | None = None,
+) -> Case:
+    """A case cannot close until the reporter has been told the outcome, or it is recorded why they cannot."""
+    policy.require(by, "close", case)
+    case = _locked(case, version)
+    if case.status == CaseStatus.CLOSED:
+        raise Refused("the case is already closed")
+    if not told and not not_told_reason.strip() and not case.flag_anonymous:
+        raise Refused("tell the reporter the outcome first, or record why they cannot be told")
+    now = timezone.now()
+    case.status = CaseStatus.CLOSED
+    case.closed_at = now
+    case.outcome = outcome
+    case.outcome_detail = detail
+    case.outcome_told_at = now if told else None
+    case.outcome_not_told_reason = not_told_reason
+    case.last_key_event_at = now
+    _save(
+        case,
+        [
+            "status",
+            "closed_at",
+            "outcome",
+            "outcome_detail",
+            "outcome_told_at",
+            "outcome_not_told_reason",
+            "last_key_event_at",
+        ],
+    )
+    _audit(by, "case.closed", case, outcome=outcome, told=told)
+    queue_update(case)
+    return case

@@ -37,6 +37,18 @@ class Classification(models.TextChoices):
     NOT_HATE = "not-hate", _("Not hate-related")
 
 
+class Outcome(models.TextChoices):
+    CHARGED = "charged", _("Someone was charged")
+    COMMUNITY_RESOLUTION = "community-resolution", _("Community resolution")
+    RESTORATIVE = "restorative", _("Restorative meeting")
+    MEDIATION = "mediation", _("Mediation")
+    SUPPORT = "support", _("Support provided")
+    SCHOOL_LANDLORD = "school-landlord-action", _("Action by the school or landlord")
+    NO_FURTHER_ACTION = "no-further-action", _("No further action")
+    WITHDREW = "withdrew", _("The reporter withdrew")
+    NOT_HATE = "not-hate", _("Not hate-related")
+
+
 class CaseQuerySet(models.QuerySet):
     def for_member(self, member) -> CaseQuerySet:
         if member is None or not member.active:
@@ -64,6 +76,13 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_key_event_at = models.DateTimeField(null=True, blank=True, help_text="starts the 5-day update clock")
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome_detail = EncryptedTextField(help_text="what happened, in plain words, as told to the reporter")
+    outcome_told_at = models.DateTimeField(null=True, blank=True)
+    outcome_not_told_reason = models.CharField(max_length=300, blank=True)
+    contact_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="the reporter asked for contact"
+    )
     # Optimistic concurrency: every change bumps it; a save with a stale version is refused.
     version = models.PositiveIntegerField(default=1)
     # Triage flags, computed from the reports at intake (kept in clear: no one is identified by them).
@@ -149,6 +168,7 @@ class ContactChannel(models.TextChoices):
 
 class ContactKind(models.TextChoices):
     CONTACT = "contact", _("Contact with the reporter")
+    FROM_REPORTER = "from-reporter", _("Message from the reporter")
     UPDATE = "update", _("Update sent to the reporter")
     SUPPORT_OFFERED = "support-offered", _("Support offered")
     PARTNER = "partner", _("Contact with a partner agency")
@@ -201,3 +221,23 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind} {self.clock}"
+
+
+class Reminder(models.Model):
+    """A reminder sent to the officer before a clock is due (once per clock and due time)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    clock = models.CharField(max_length=30)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    system = models.Manager()
+
+    class Meta:
+        default_manager_name = "system"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "clock", "due_at"], name="one_reminder_per_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.clock}"

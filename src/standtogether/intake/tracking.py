@@ -34,8 +34,12 @@ class TrackingView:
     updated_at: object
     closed_at: object | None
     outcome: str = ""
+    outcome_detail: str = ""
     officer: dict | None = None
     additions: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    contact_requested: bool = False
+    open_concerns: int = 0
 
 
 def open_report(request: HttpRequest, reference_text: str, secret: str) -> Report | None:
@@ -72,10 +76,6 @@ def stop_tracking(request: HttpRequest) -> None:
 def project(report: Report) -> TrackingView:
     case: Case = report.case
     labels = dict(CaseStatus.choices)
-    officer = None
-    # The handling side (case officers) fills these in; until then the status says "received".
-    if hasattr(case, "officer_for_tracking"):
-        officer = case.officer_for_tracking()
     return TrackingView(
         reference=report.reference,
         status=case.status,
@@ -83,6 +83,12 @@ def project(report: Report) -> TrackingView:
         submitted_at=report.submitted_at,
         updated_at=case.updated_at,
         closed_at=case.closed_at,
-        officer=officer,
+        outcome=case.get_outcome_display() if case.outcome else "",
+        outcome_detail=case.outcome_detail or "" if case.closed_at else "",
+        officer=case.officer_for_tracking(),
         additions=list(report.additions.all()),
+        # Only what was written for the reporter: updates, never internal notes or partner contacts.
+        updates=[c for c in case.contacts.all() if c.reporter_visible],
+        contact_requested=bool(case.contact_requested_at),
+        open_concerns=sum(1 for e in case.escalations.all() if e.kind == "concern" and not e.resolved_at),
     )

@@ -15,4 +15,6 @@ urlpatterns = [
     path("track/report/", views.track_status, name="track_status"),
     path("track/add/", views.track_add, name="track_add"),
     path("track/stop/", views.track_stop, name="track_stop"),
+    path("track/contact-me/", views.track_contact_me, name="track_contact_me"),
+    path("track/concern/", views.track_concern, name="track_concern"),
 ]

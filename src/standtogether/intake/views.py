@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from standtogether.cases import actions as case_actions
 from standtogether.core import ratelimit
 from standtogether.partners.models import Agency
 
 from . import actions, journey, tracking
 from .forms import AddInformationForm, ResumeForm, TrackForm
 from .review import summary_sections
+from .text import FreeTextField
 from .uploads import UploadRejected, check_upload
 
 
@@ -290,7 +294,12 @@ def track_status(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/track_status.html",
-        {"title": _("Your report"), "view": tracking.project(report), "added": request.GET.get("added")},
+        {
+            "title": _("Your report"),
+            "view": tracking.project(report),
+            "added": request.GET.get("added"),
+            "anonymous": report.anonymous,
+        },
     )
 
 
@@ -325,3 +334,28 @@ def track_add(request: HttpRequest) -> HttpResponse:
 def track_stop(request: HttpRequest) -> HttpResponse:
     tracking.stop_tracking(request)
     return redirect("intake:track")
+
+
+@require_POST
+def track_contact_me(request: HttpRequest) -> HttpResponse:
+    report = tracking.tracked_report(request)
+    if report is None:
+        return redirect("intake:track")
+    if not report.anonymous:
+        case_actions.reporter_asks_for_contact(report.case)
+    return redirect("intake:track_status")
+
+
+@require_POST
+def track_concern(request: HttpRequest) -> HttpResponse:
+    report = tracking.tracked_report(request)
+    if report is None:
+        return redirect("intake:track")
+    field = FreeTextField(max_length=3000, required=True)
+    try:
+        text = field.clean(request.POST.get("concern", ""))
+    except forms.ValidationError:
+        messages.error(request, _("Tell us what is wrong in a few words (up to 3000 characters)."))
+        return redirect("intake:track_status")
+    case_actions.raise_concern(report.case, text=text)
+    return redirect("intake:track_status")

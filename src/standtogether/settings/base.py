@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +211,23 @@ RATE_LIMITS = {
     "resume": (10, 900),
     "upload": (60, 3600),
 }
+# Background work (notifications, clocks): django-tasks with its database backend; `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Messages to reporters (notify/). Email through Django's SMTP backend; SMS through a pluggable backend
+# (default: files under var/sms/, one per message, for a partnership to wire to its SMS provider).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stand Together <no-reply@example.org>")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "standtogether.notify.sms.FileBackend")
+SMS_DIR = Path(os.environ.get("SMS_DIR", VAR_DIR / "sms"))
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
 # Victims' Code clocks (cases/clocks.py), in working days unless named *_days. Local standards vary:
 # configure per partnership.
 WORKING_DAY_REGION = (

@@ -19,9 +19,12 @@ from standtogether.cases.models import (
     Classification,
     ContactChannel,
     ContactKind,
+    Escalation,
+    Outcome,
     Referral,
     Risk,
 )
+from standtogether.core.models import AuditEvent
 from standtogether.intake.text import FreeTextField
 from standtogether.notify import rules
 from standtogether.partners.models import Agency, Membership, Role
@@ -158,6 +161,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "contact_form": ContactForm(),
         "refer_form": ReferForm(),
         "reveal_form": RevealForm(),
+        "close_form": CloseForm(initial={"version": case.version}),
+        "open_escalations": [e for e in case.escalations.all() if not e.resolved_at],
         "warnings": matching.assignment_warnings(case, case.officer) if case.officer else [],
     }
     return render(request, "staff/case.html", context)
@@ -318,3 +323,113 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     messages.success(request, _("Answer recorded."))
     return redirect("staff_inbox")
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, label=gettext_lazy("Outcome"))
+    detail = FreeTextField(
+        label=gettext_lazy("What happened, in plain words, as you told the reporter"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    told = forms.BooleanField(required=False, label=gettext_lazy("The reporter has been told the outcome"))
+    not_told_reason = FreeTextField(label=gettext_lazy("If not: why they cannot be told"), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ResolveForm(forms.Form):
+    note = FreeTextField(
+        label=gettext_lazy("Answer to the reporter (shown on their tracking page)"),
+        max_length=3000,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@require_POST
+@staff_required
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "close")
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, _("Choose an outcome."))
+    data = form.cleaned_data
+    try:
+        actions.close_case(
+            case,
+            outcome=data["outcome"],
+            detail=data["detail"],
+            told=data["told"],
+            not_told_reason=data["not_told_reason"],
+            by=member,
+            version=data["version"],
+        )
+    except actions.Conflict:
+        return _failed(
+            request,
+            case,
+            _(
+                "Someone else changed this case while you were looking. "
+                "Check the case as it is now, then try again."
+            ),
+        )
+    except actions.Refused:
+        return _failed(
+            request, case, _("Tell the reporter the outcome first, or record why they cannot be told.")
+        )
+    return _done(request, case, _("Case closed."))
+
+
+@staff_required
+def escalations(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    visible = Case.visible.for_member(member).filter(owner_agency_id=member.agency_id)
+    items = (
+        Escalation.system.filter(case__in=visible, resolved_at__isnull=True)
+        .select_related("case")
+        .order_by("raised_at")
+    )
+    rows = [
+        item
+        for item in items
+        if policy.can(member, "resolve_concern" if item.kind == "concern" else "assign", item.case)
+    ]
+    return render(
+        request,
+        "staff/escalations.html",
+        {"title": _("Escalations"), "rows": rows, "member": member, "form": ResolveForm()},
+    )
+
+
+@require_POST
+@staff_required
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(request)
+    escalation = Escalation.system.filter(pk=pk).select_related("case").first()
+    if escalation is None or not Case.visible.for_member(member).filter(pk=escalation.case_id).exists():
+        raise Http404
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write an answer for the reporter."))
+        return redirect("staff_escalations")
+    try:
+        actions.resolve_escalation(escalation, by=member, note=form.cleaned_data["note"])
+    except (actions.Refused, policy.PermissionDenied) as exc:
+        raise Http404 from exc
+    messages.success(request, _("Resolved. The reporter can read your answer on the tracking page."))
+    return redirect("staff_escalations")
+
+
+@staff_required
+def audit_trail(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference)
+    if not policy.can_read(member, policy.AUDIT, case):
+        raise Http404
+    events = AuditEvent.objects.filter(object_id=str(case.uuid)).order_by("id")
+    return render(
+        request,
+        "staff/audit.html",
+        {"title": _("Audit trail"), "case": case, "events": events, "member": member},
+    )
