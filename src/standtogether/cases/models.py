@@ -204,6 +204,8 @@ class Escalation(models.Model):
         max_length=20, choices=[("breach", _("Missed deadline")), ("concern", _("Concern"))]
     )
     clock = models.CharField(max_length=30, blank=True)
+    detail = EncryptedTextField(help_text="the reporter's words, for a concern")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     raised_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
