@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from standtogether.core import keys
+from standtogether.taxonomy import terms
 
 
 def _load_partnership() -> None:
@@ -22,6 +23,7 @@ def _load_partnership() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_state(request):
     keys.forget()
+    terms.forget()  # cached rows may belong to a rolled-back or flushed database
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction"))

@@ -46,7 +46,7 @@ def test_secret_has_at_least_80_bits_and_verifies_only_itself():
     assert re.fullmatch(r"([0-9A-Z]{4}-){3}[0-9A-Z]{4}", secret)
     assert len(secret.replace("-", "")) * 5 >= 80
     stored = codes.hash_secret(secret)
-    assert stored.startswith("$argon2id$")
+    assert "$argon2id$" in stored
     assert secret not in stored
     assert codes.verify_secret(stored, secret.lower().replace("-", " "))
     assert not codes.verify_secret(stored, codes.new_secret())

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from standtogether.cases.models import Case, CaseStatus
 from standtogether.core import audit, codes
-from standtogether.partners.models import Agency
+from standtogether.taxonomy import terms
 from standtogether.taxonomy.models import Area, IncidentType, Marker, Setting, Strand
 
 from . import evidence as evidence_store
@@ -70,7 +70,7 @@ def find_draft_by_resume_code(code: str) -> Draft | None:
 
 
 def _terms(model, codes_list) -> list:
-    return list(model.objects.filter(code__in=codes_list or []))
+    return terms.by_codes(model, codes_list)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -99,8 +99,8 @@ def _build_report(draft: Draft, submit_key: str) -> tuple[Report, dict]:
         date_kind=when.get("date_kind") or "",
         date_start=_date(when.get("date_start")),
         date_end=_date(when.get("date_end")),
-        setting=Setting.objects.filter(code=when.get("setting")).first(),
-        area=Area.objects.filter(code=when.get("area")).first(),
+        setting=next(iter(terms.by_codes(Setting, [when.get("setting")])), None),
+        area=next(iter(terms.by_codes(Area, [when.get("area")])), None),
         place=when.get("place") or "",
         online_platform=when.get("online_platform") or "",
         happened_before=when.get("happened_before") or "",
@@ -153,8 +153,11 @@ def submit_report(
     existing = Report.system.filter(idempotency_key=submit_key).first()
     if existing:
         return existing, False
+    # The slow hash runs before the transaction: on SQLite the write lock is held from BEGIN.
+    secret = codes.new_secret(16)
+    tracking_hash = codes.hash_secret(secret)
     try:
-        return _submit(draft, submit_key, channel=channel, received_at=received_at)
+        return _submit(draft, submit_key, secret, tracking_hash, channel=channel, received_at=received_at)
     except IntegrityError:
         existing = Report.system.filter(idempotency_key=submit_key).first()
         if existing is None:
@@ -164,7 +167,13 @@ def submit_report(
 
 @transaction.atomic
 def _submit(
-    draft: Draft, submit_key: str, *, channel: str, received_at: dt.datetime | None
+    draft: Draft,
+    submit_key: str,
+    secret: str,
+    tracking_hash: str,
+    *,
+    channel: str,
+    received_at: dt.datetime | None,
 ) -> tuple[Report, bool]:
     draft = Draft.system.select_for_update().get(pk=draft.pk)
     if draft.report_id:  # another request for this draft got here first
@@ -176,21 +185,18 @@ def _submit(
     report.channel = channel
     if received_at is not None:  # a paper form or an import: the date it reached us, not the keying date
         report.submitted_at = received_at
-    secret = codes.new_secret(16)
-    report.tracking_hash = codes.hash_secret(secret)
+    report.tracking_hash = tracking_hash
     report.quarantined = _looks_automated(draft)
     types = {t.code for t in relations["incident_types"]}
-    has_evidence = draft.evidence.exists()
     case = Case(
         reference=report.reference,
         status=CaseStatus.RECEIVED,
-        owner_agency=Agency.objects.filter(receives_new_reports=True, active=True).first(),
+        owner_agency=terms.triage_agency(),
         opened_at=report.submitted_at,
         consent_share=report.consent["share"],
         flag_children=report.children_involved == "yes",
         flag_threats_violence=bool(types & VIOLENT_TYPES),
         flag_repeat=report.happened_before == "yes" or report.date_kind == "repeatedly",
-        flag_evidence=has_evidence,
         flag_interpreter=report.interpreter_needed,
         flag_anonymous=report.anonymous,
         flag_quarantined=report.quarantined,
@@ -198,20 +204,30 @@ def _submit(
     case.save()
     report.case = case
     report.save()
-    for name, terms in relations.items():
-        getattr(report, name).set(terms)
-    draft.evidence.update(report=report, draft=None)
+    for name, chosen in relations.items():
+        if chosen:  # one INSERT per relation (no read-back as .set() would do)
+            field = Report._meta.get_field(name)
+            through = field.remote_field.through
+            column = field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [through(report_id=report.pk, **{f"{column}_id": t.pk}) for t in chosen]
+            )
+    has_evidence = draft.evidence.update(report=report, draft=None) > 0
+    if has_evidence:
+        Case.system.filter(pk=case.pk).update(flag_evidence=True)
+        case.flag_evidence = True
+    # One event for the submission and the case it opened.
     audit.record(
         PUBLIC,
         "report.submitted",
         report,
         reference=report.reference,
+        case=str(case.uuid),
         channel=report.channel,
         anonymous=report.anonymous,
         evidence=has_evidence,
         quarantined=report.quarantined,
     )
-    audit.record("system", "case.opened", case, reference=case.reference, report=str(report.uuid))
     draft.report = report
     draft.confirmation = {"reference": report.reference, "secret": secret}
     # The confirmation stays readable for a short while (refresh, print), then the draft goes.
