@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from standtogether.core import keys
 from standtogether.taxonomy import terms
+from tests.smtp import smtp_inbox  # noqa: F401 - a real SMTP listener, as a fixture
 
 
 def _load_partnership() -> None:

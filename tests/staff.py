@@ -17,9 +17,14 @@ _counter = itertools.count()
 
 
 def member(agency_code: str, role: str, **extra) -> Membership:
-    user = get_user_model().objects.create_user(f"staff{next(_counter)}", password="a long staff passphrase 42",
-                                                first_name=extra.pop("first_name", "Sam"))
-    return Membership.objects.create(user=user, agency=Agency.objects.get(code=agency_code), role=role, **extra)
+    user = get_user_model().objects.create_user(
+        f"staff{next(_counter)}",
+        password="a long staff passphrase 42",
+        first_name=extra.pop("first_name", "Sam"),
+    )
+    return Membership.objects.create(
+        user=user, agency=Agency.objects.get(code=agency_code), role=role, **extra
+    )
 
 
 def signed_in(membership: Membership, client: Client | None = None) -> Client:

@@ -17,8 +17,16 @@ from tests.factories import make_report
 from tests.staff import member
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-CONTACT = {"anonymous": "no", "name": "A", "email": "a@example.org", "phone": "07700900123", "address": "",
-           "channels": ["email", "phone"], "safe_times": "", "safety": []}
+CONTACT = {
+    "anonymous": "no",
+    "name": "A",
+    "email": "a@example.org",
+    "phone": "07700900123",
+    "address": "",
+    "channels": ["email", "phone"],
+    "safe_times": "",
+    "safety": [],
+}
 
 
 def at(*args) -> dt.datetime:
@@ -29,7 +37,11 @@ def at(*args) -> dt.datetime:
     "start,days,end",
     [
         (at(2026, 11, 27, 17, 0), 1, dt.date(2026, 11, 30)),  # Friday -> Monday
-        (at(2026, 12, 24, 9, 0), 1, dt.date(2026, 12, 29)),  # Christmas Eve -> after Christmas, Boxing Day (obs.)
+        (
+            at(2026, 12, 24, 9, 0),
+            1,
+            dt.date(2026, 12, 29),
+        ),  # Christmas Eve -> after Christmas, Boxing Day (obs.)
         (at(2026, 4, 2, 10, 0), 1, dt.date(2026, 4, 7)),  # before Good Friday and Easter Monday
         (at(2026, 8, 28, 10, 0), 2, dt.date(2026, 9, 2)),  # late summer bank holiday Monday
         (at(2026, 11, 25, 10, 0), 5, dt.date(2026, 12, 2)),
@@ -51,7 +63,9 @@ def test_first_contact_clock_runs_from_friday_evening_to_monday_and_goes_overdue
     with time_machine.travel(at(2026, 11, 27, 18, 0), tick=False):
         case = make_report(contact=CONTACT).case
         first = clocks.clocks(case)[0]
-        assert first.name == "first_contact" and timezone.localtime(first.due_at).date() == dt.date(2026, 11, 30)
+        assert first.name == "first_contact" and timezone.localtime(first.due_at).date() == dt.date(
+            2026, 11, 30
+        )
         assert not first.overdue
     with time_machine.travel(at(2026, 12, 1, 0, 30), tick=False):
         case = Case.system.get(pk=case.pk)

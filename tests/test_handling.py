@@ -18,18 +18,31 @@ from standtogether.cases.tasks import run_clock_checks
 from standtogether.notify.models import Message
 from standtogether.partners.models import Role
 from tests.factories import make_report_with_secret
-from tests.smtp import smtp_inbox  # noqa: F401 - fixture
 from tests.staff import member, signed_in
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
-AMINA = {"anonymous": "no", "name": "Amina", "email": "amina@example.org", "phone": "07700900123", "address": "",
-         "channels": ["email", "phone"], "safe_times": "while the children are at school",
-         "safety": ["no-home-visits"]}
-PUPIL = {"anonymous": "no", "name": "J", "email": "", "phone": "07700900999", "address": "1 Home Street",
-         "channels": ["sms"], "safe_times": "after 4pm on weekdays",
-         "safety": ["family-does-not-know", "no-letters", "not-through-family"]}
+AMINA = {
+    "anonymous": "no",
+    "name": "Amina",
+    "email": "amina@example.org",
+    "phone": "07700900123",
+    "address": "",
+    "channels": ["email", "phone"],
+    "safe_times": "while the children are at school",
+    "safety": ["no-home-visits"],
+}
+PUPIL = {
+    "anonymous": "no",
+    "name": "J",
+    "email": "",
+    "phone": "07700900999",
+    "address": "1 Home Street",
+    "channels": ["sms"],
+    "safe_times": "after 4pm on weekdays",
+    "safety": ["family-does-not-know", "no-letters", "not-through-family"],
+}
 
 
 def _track(client, report, secret):
@@ -42,26 +55,36 @@ def test_scenario_1_female_officer_requested_warns_on_a_male_officer_and_trackin
     case = report.case
     coordinator = member("warwickshire-hcp", Role.COORDINATOR)
     tom = member("warwickshire-hcp", Role.CASEWORKER, first_name="Tom", gender="man")
-    sara = member("warwickshire-hcp", Role.CASEWORKER, first_name="Sara", gender="woman",
-                  job_title="Hate crime caseworker")
+    sara = member(
+        "warwickshire-hcp",
+        Role.CASEWORKER,
+        first_name="Sara",
+        gender="woman",
+        job_title="Hate crime caseworker",
+    )
     staff = signed_in(coordinator)
-    page = staff.post(f"/staff/cases/{case.reference}/assign/", {"officer": tom.pk, "version": case.version},
-                      follow=True).content.decode()
+    page = staff.post(
+        f"/staff/cases/{case.reference}/assign/", {"officer": tom.pk, "version": case.version}, follow=True
+    ).content.decode()
     assert "The reporter asked to speak to a woman." in page
     case.refresh_from_db()
-    page = staff.post(f"/staff/cases/{case.reference}/assign/", {"officer": sara.pk, "version": case.version},
-                      follow=True).content.decode()
+    page = staff.post(
+        f"/staff/cases/{case.reference}/assign/", {"officer": sara.pk, "version": case.version}, follow=True
+    ).content.decode()
     assert "asked to speak to a woman" not in page.split("Case assigned.")[1].split("<main")[0]
     tracking = _track(client, report, secret)
     assert "Sara, Hate crime caseworker, Warwickshire Hate Crime Partnership" in tracking
     # No home visits: the system refuses one and says why.
     with pytest.raises(actions.Refused) as refused:
-        actions.record_contact(case, channel="in-person", kind="contact", summary="visit", by=sara, home_visit=True)
+        actions.record_contact(
+            case, channel="in-person", kind="contact", summary="visit", by=sara, home_visit=True
+        )
     assert "no home visits" in str(refused.value)
 
 
-def test_scenario_2_pupil_not_out_is_never_contacted_at_home(smtp_inbox, settings,
-                                                           django_capture_on_commit_callbacks):
+def test_scenario_2_pupil_not_out_is_never_contacted_at_home(
+    smtp_inbox, settings, django_capture_on_commit_callbacks
+):
     report, _secret = make_report_with_secret(contact=PUPIL)
     case = report.case
     worker = member("warwickshire-hcp", Role.COORDINATOR)
@@ -72,13 +95,17 @@ def test_scenario_2_pupil_not_out_is_never_contacted_at_home(smtp_inbox, setting
     page = client.get(f"/staff/cases/{case.reference}/").content.decode()
     assert "No letters to the home: the reporter&#x27;s family must not find out." in page
     assert "Safe times: after 4pm on weekdays" in page
-    response = client.post(f"/staff/cases/{case.reference}/contact/",
-                           {"channel": "letter", "kind": "contact", "summary": "letter home"}, follow=True)
+    response = client.post(
+        f"/staff/cases/{case.reference}/contact/",
+        {"channel": "letter", "kind": "contact", "summary": "letter home"},
+        follow=True,
+    )
     assert "Not allowed" in response.content.decode()
     actions.record_contact(case, channel="sms", kind="contact", summary="texted after school", by=worker)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.record_contact(case, channel="tracking", kind="update", summary="We spoke to the school.",
-                               by=worker)
+        actions.record_contact(
+            case, channel="tracking", kind="update", summary="We spoke to the school.", by=worker
+        )
     sent = list(Message.system.filter(case=case))
     assert [m.channel for m in sent] == ["sms"] and sent[0].status == "sent"
     assert smtp_inbox.messages == []
@@ -91,12 +118,14 @@ def test_scenario_2_pupil_not_out_is_never_contacted_at_home(smtp_inbox, setting
 def test_update_reaches_the_reporter_in_their_language_through_a_real_smtp_server(
     smtp_inbox, client, django_capture_on_commit_callbacks
 ):
-    report, secret = make_report_with_secret(contact={**AMINA, "channels": ["email"]},
-                                             needs={"preferred_language": "ar"})
+    report, secret = make_report_with_secret(
+        contact={**AMINA, "channels": ["email"]}, needs={"preferred_language": "ar"}
+    )
     worker = member("warwickshire-hcp", Role.COORDINATOR)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.record_contact(report.case, channel="tracking", kind="update",
-                               summary="We have spoken to the police.", by=worker)
+        actions.record_contact(
+            report.case, channel="tracking", kind="update", summary="We have spoken to the police.", by=worker
+        )
     assert len(smtp_inbox.messages) == 1
     mail = smtp_inbox.messages[0]
     assert mail["To"] == "amina@example.org"
@@ -110,7 +139,9 @@ def test_update_reaches_the_reporter_in_their_language_through_a_real_smtp_serve
 def test_anonymous_reporters_see_updates_on_the_tracking_page_only(smtp_inbox, client):
     report, secret = make_report_with_secret()
     worker = member("warwickshire-hcp", Role.COORDINATOR)
-    actions.record_contact(report.case, channel="tracking", kind="update", summary="Stickers removed.", by=worker)
+    actions.record_contact(
+        report.case, channel="tracking", kind="update", summary="Stickers removed.", by=worker
+    )
     assert smtp_inbox.messages == [] and not Message.system.exists()
     assert "Stickers removed." in _track(client, report, secret)
 
@@ -142,8 +173,13 @@ def test_case_cannot_close_until_the_reporter_is_told(client):
     case = report.case
     with pytest.raises(actions.Refused):
         actions.close_case(case, outcome="support", detail="", told=False, by=coordinator)
-    actions.close_case(case, outcome="community-resolution", detail="The man apologised in a meeting.",
-                       told=True, by=coordinator)
+    actions.close_case(
+        case,
+        outcome="community-resolution",
+        detail="The man apologised in a meeting.",
+        told=True,
+        by=coordinator,
+    )
     page = _track(client, report, secret)
     assert "Community resolution" in page and "The man apologised in a meeting." in page
 
@@ -154,12 +190,25 @@ def test_two_people_editing_one_case_never_silently_overwrite(client):
     first, second = member("warwickshire-hcp", Role.SUPERVISOR), member("warwickshire-hcp", Role.COORDINATOR)
     a, b = signed_in(first), signed_in(second)
     seen = case.version
-    a.post(f"/staff/cases/{case.reference}/classify/", {"classification": "crime", "risk": "high", "version": seen})
-    response = b.post(f"/staff/cases/{case.reference}/classify/",
-                      {"classification": "not-hate", "risk": "standard", "version": seen}, follow=True)
+    a.post(f"/staff/cases/{case.reference}/classify/", {"classification": "crime", "version": seen})
+    response = b.post(
+        f"/staff/cases/{case.reference}/risk/", {"q_violence": "on", "version": seen}, follow=True
+    )
     assert "Someone else changed this case" in response.content.decode()
     case = Case.system.get(pk=case.pk)
-    assert (case.classification, case.risk) == ("crime", "high")
+    assert (case.classification, case.risk) == ("crime", "")
+
+
+def test_risk_questionnaire_scores_into_levels_from_configuration():
+    from standtogether.cases.risk import score
+
+    report, _ = make_report_with_secret(contact=AMINA)
+    worker = member("warwickshire-hcp", Role.CASEWORKER)
+    assert score({})[1] == "standard"
+    case = actions.assess_risk(report.case, answers={"repeat": True, "fear": True}, by=worker)
+    assert case.risk == "medium"
+    case = actions.assess_risk(case, answers={"violence": True, "threats-to-kill": True}, by=worker)
+    assert case.risk == "high" and case.risk_assessments.count() == 2
 
 
 def test_reading_contact_details_needs_a_reason_and_is_logged(client):
@@ -176,5 +225,9 @@ def test_reading_contact_details_needs_a_reason_and_is_logged(client):
 
 
 def test_clock_settings_are_configuration(settings):
-    assert set(django_settings.CLOCKS) >= {"first_contact", "support_referral", "update_after_event",
-                                           "update_interval_days"}
+    assert set(django_settings.CLOCKS) >= {
+        "first_contact",
+        "support_referral",
+        "update_after_event",
+        "update_interval_days",
+    }

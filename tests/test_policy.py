@@ -17,28 +17,49 @@ pytestmark = pytest.mark.django_db
 
 ROLES = [role.value for role in Role]
 # (relation, agency of the viewer)
-SETUPS = [("owner", "warwickshire-hcp"), ("referred", "warwickshire-police"), ("invited", "warwickshire-police"),
-          ("none", "victim-support"), ("declined", "warwickshire-police")]
+SETUPS = [
+    ("owner", "warwickshire-hcp"),
+    ("referred", "warwickshire-police"),
+    ("invited", "warwickshire-police"),
+    ("none", "victim-support"),
+    ("declined", "warwickshire-police"),
+]
 CONSENTS = [["police"], []]
 
 
 def _case(relation: str, consent: list[str]):
-    report = make_report(contact={"anonymous": "no", "name": "CANARY-NAME", "email": "canary@example.org",
-                                  "phone": "", "address": "", "channels": ["email"], "safe_times": "",
-                                  "safety": []},
-                         consent={"share": consent, "partnership_only": not consent})
+    report = make_report(
+        contact={
+            "anonymous": "no",
+            "name": "CANARY-NAME",
+            "email": "canary@example.org",
+            "phone": "",
+            "address": "",
+            "channels": ["email"],
+            "safe_times": "",
+            "safety": [],
+        },
+        consent={"share": consent, "partnership_only": not consent},
+    )
     case = report.case
     if relation in ("referred", "invited", "declined"):
-        referral = Referral.system.create(case=case, to_agency=Agency.objects.get(code="warwickshire-police"),
-                                          by=member("warwickshire-hcp", Role.COORDINATOR), created_at=case.opened_at)
+        referral = Referral.system.create(
+            case=case,
+            to_agency=Agency.objects.get(code="warwickshire-police"),
+            by=member("warwickshire-hcp", Role.COORDINATOR),
+            created_at=case.opened_at,
+        )
         if relation != "invited":
             referral.status = "accepted" if relation == "referred" else "declined"
             referral.save()
     return case
 
 
-@pytest.mark.parametrize("role,setup,consent", list(itertools.product(ROLES, SETUPS, CONSENTS)),
-                         ids=lambda v: "-".join(v) if isinstance(v, list) else str(v))
+@pytest.mark.parametrize(
+    "role,setup,consent",
+    list(itertools.product(ROLES, SETUPS, CONSENTS)),
+    ids=lambda v: "-".join(v) if isinstance(v, list) else str(v),
+)
 def test_matrix(role, setup, consent):
     relation_name, agency = setup
     case = _case(relation_name, consent)
@@ -70,7 +91,8 @@ def test_matrix(role, setup, consent):
     # Every action URL: allowed ones change something or explain; denied ones are 404 and change nothing.
     for action, url, data in [
         ("assign", "assign", {"officer": viewer.pk, "version": case.version}),
-        ("classify", "classify", {"classification": "crime", "risk": "high", "version": case.version}),
+        ("classify", "classify", {"classification": "crime", "version": case.version}),
+        ("assess_risk", "risk", {"q_violence": "on", "version": case.version}),
         ("record_contact", "contact", {"channel": "phone", "kind": "partner", "summary": "spoke"}),
         ("refer", "refer", {"agency": Agency.objects.get(code="victim-support").pk, "reason": ""}),
     ]:
@@ -97,8 +119,12 @@ def test_referral_outside_consent_is_blocked_by_the_system():
     case = _case("owner", ["police"])
     coordinator = member("warwickshire-hcp", Role.COORDINATOR)
     with pytest.raises(actions.Refused):
-        actions.refer_case(case, Agency.objects.get(code="example-secondary-school"), reason="", by=coordinator)
-    referral = actions.refer_case(case, Agency.objects.get(code="warwickshire-police"), reason="", by=coordinator)
+        actions.refer_case(
+            case, Agency.objects.get(code="example-secondary-school"), reason="", by=coordinator
+        )
+    referral = actions.refer_case(
+        case, Agency.objects.get(code="warwickshire-police"), reason="", by=coordinator
+    )
     assert referral.status == "pending"
 
 
@@ -110,8 +136,12 @@ def test_consent_withdrawal_stops_sharing_and_is_recorded():
     case.refresh_from_db()
     assert "contact" not in policy.fields(police, case)
     with pytest.raises(actions.Refused):
-        actions.refer_case(case, Agency.objects.get(code="victim-support"), reason="",
-                           by=member("warwickshire-hcp", Role.COORDINATOR))
+        actions.refer_case(
+            case,
+            Agency.objects.get(code="victim-support"),
+            reason="",
+            by=member("warwickshire-hcp", Role.COORDINATOR),
+        )
 
 
 def test_disabled_membership_sees_nothing_and_its_sessions_end():

@@ -71,7 +71,9 @@ def test_catalogue_is_complete_with_intact_placeholders(po):
                 problems.append(f"untranslated: {entry['msgid'][:60]!r} [{index}]")
                 continue
             source = entry["msgid"] if index == "0" or "plural" not in entry else entry["plural"]
-            wanted = set(PLACEHOLDER.findall(entry["msgid"])) | set(PLACEHOLDER.findall(entry.get("plural", "")))
+            wanted = set(PLACEHOLDER.findall(entry["msgid"])) | set(
+                PLACEHOLDER.findall(entry.get("plural", ""))
+            )
             if not set(PLACEHOLDER.findall(text)) <= wanted or (
                 "plural" not in entry and set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(source))
             ):
@@ -90,7 +92,9 @@ def test_compiled_catalogue_is_current(po, tmp_path):
 def test_catalogues_cover_every_string_in_the_code(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(
-        settings.BASE_DIR, source, ignore=shutil.ignore_patterns("locale", "static", "__pycache__", "migrations")
+        settings.BASE_DIR,
+        source,
+        ignore=shutil.ignore_patterns("locale", "static", "__pycache__", "migrations"),
     )
     out = tmp_path / "locale"
     (out / "ar" / "LC_MESSAGES").mkdir(parents=True)

@@ -42,6 +42,8 @@ MOBILE_WIDTH = 320
 MOBILE = {"width": MOBILE_WIDTH, "height": 640}
 TIMEOUT_MS = 15_000
 LOCAL_HOSTS = re.compile(r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?/")
+SCRIPT_ELEMENT = re.compile(rb"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
+SCRIPTS_OFF: set[int] = set()  # ids of the contexts made with JavaScript off
 STUB_EXIT_PAGE = "<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 
 
@@ -117,7 +119,23 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
             return  # the page itself came with an error status (400 for a form with errors, 404): expected
         js_errors.append(f"console: {message.text} ({message.location.get('url')})")
 
-    def make(*, js: bool = True, mobile: bool = False, bypass_csp: bool = False, lang: str = "en"):
+    def strip_scripts(route):
+        if route.request.resource_type != "document" or route.request.method != "GET":
+            return route.continue_()
+        response = route.fetch(max_redirects=0)
+        body = response.body()
+        if "text/html" in response.headers.get("content-type", ""):
+            body = SCRIPT_ELEMENT.sub(b"", body)
+        route.fulfill(response=response, body=body)
+
+    def make(
+        *,
+        js: bool = True,
+        mobile: bool = False,
+        bypass_csp: bool = False,
+        lang: str = "en",
+        without_page_scripts: bool = False,
+    ):
         options = {
             "base_url": live_server.url,
             "java_script_enabled": js,
@@ -130,6 +148,10 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.route(lambda url: not LOCAL_HOSTS.match(url), answer_offline)
+        if without_page_scripts:
+            context.route(lambda url: bool(LOCAL_HOSTS.match(url)), strip_scripts)
+        if not js:
+            SCRIPTS_OFF.add(id(context))
         context.on("weberror", lambda error: js_errors.append(f"uncaught: {error.error}"))
         context.on("console", record_console)
         contexts.append(context)
@@ -149,6 +171,7 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
                     page.screenshot(path=str(shot), full_page=True)
                 except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
                     pass
+        SCRIPTS_OFF.discard(id(context))
         context.close()
 
 
@@ -190,14 +213,19 @@ _RUN_AXE = """async (tags) => {
 
 def axe(page) -> list[dict]:
     """Run axe-core on the page (WCAG 2.0/2.1/2.2 A and AA, and best practice); return its violations."""
+    if id(page.context) in SCRIPTS_OFF:
+        # axe.run waits on timers, which never fire with JavaScript off: it would hang, not fail.
+        raise RuntimeError(
+            "axe needs JavaScript: to check what a browser without JavaScript gets, use "
+            "new_context(bypass_csp=True, without_page_scripts=True)"
+        )
     if not page.evaluate("() => typeof window.axe === 'object'"):
         try:
             page.add_script_tag(path=str(AXE_JS))
-        except PlaywrightError:  # blocked by the CSP: use a context made with bypass_csp=True
-            pass
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # A page with JavaScript off runs no <script> tag, but Playwright's evaluate still works there.
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        except PlaywrightError as error:
+            raise RuntimeError(
+                "axe could not be injected: use a context made with bypass_csp=True"
+            ) from error
     return page.evaluate(_RUN_AXE, AXE_TAGS)
 
 

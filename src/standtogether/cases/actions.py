@@ -14,8 +14,17 @@ from standtogether.notify import rules
 from standtogether.notify.messages import queue_update
 from standtogether.partners.models import Agency, Membership, Role
 
-from . import policy
-from .models import Case, CaseStatus, Contact, ContactKind, Escalation, Referral, ReferralStatus
+from . import policy, risk
+from .models import (
+    Case,
+    CaseStatus,
+    Contact,
+    ContactKind,
+    Escalation,
+    Referral,
+    ReferralStatus,
+    RiskAssessment,
+)
 
 
 class Conflict(Exception):
@@ -63,18 +72,17 @@ def assign_case(case: Case, officer: Membership, *, by: Membership, version: int
 
 
 @transaction.atomic
-def classify_case(
-    case: Case, *, classification: str, risk: str, by: Membership, version: int | None = None
-) -> Case:
+def classify_case(case: Case, *, classification: str, by: Membership, version: int | None = None) -> Case:
+    """Staff decide crime / non-crime hate incident / not hate-related; the public form never asks."""
     policy.require(by, "classify", case)
     case = _locked(case, version)
-    changed = [f for f, v in (("classification", classification), ("risk", risk)) if getattr(case, f) != v]
-    case.classification, case.risk = classification, risk
+    changed = ["classification"] if case.classification != classification else []
+    case.classification = classification
     if case.status == CaseStatus.RECEIVED:
         case.status = CaseStatus.IN_REVIEW
         changed.append("status")
-    _save(case, ["classification", "risk", "status"])
-    _audit(by, "case.classified", case, changed=changed, classification=classification, risk=risk)
+    _save(case, ["classification", "status"])
+    _audit(by, "case.classified", case, changed=changed, classification=classification)
     return case
 
 
@@ -287,4 +295,22 @@ def close_case(
     )
     _audit(by, "case.closed", case, outcome=outcome, told=told)
     queue_update(case)
+    return case
+
+
+@transaction.atomic
+def assess_risk(case: Case, *, answers: dict[str, bool], by: Membership, version: int | None = None) -> Case:
+    """Score the questionnaire; high risk also flags the case as vulnerable-priority in the queue."""
+    policy.require(by, "assess_risk", case)
+    case = _locked(case, version)
+    total, level = risk.score(answers)
+    RiskAssessment.system.create(
+        case=case, by=by, at=timezone.now(), answers=answers, score=total, level=level
+    )
+    case.risk = level
+    case.flag_vulnerable = case.flag_vulnerable or bool(answers.get("vulnerable"))
+    if case.status == CaseStatus.RECEIVED:
+        case.status = CaseStatus.IN_REVIEW
+    _save(case, ["risk", "flag_vulnerable", "status"])
+    _audit(by, "case.risk_assessed", case, level=level, score=total)
     return case

@@ -243,3 +243,23 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.clock}"
+
+
+class RiskAssessment(models.Model):
+    """One completed questionnaire; the newest sets the case's risk (and so its priority)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    by = models.ForeignKey("partners.Membership", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    answers = models.JSONField(default=dict)
+    score = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=10, choices=Risk.choices)
+
+    system = models.Manager()
+
+    class Meta:
+        ordering = ["-at"]
+        default_manager_name = "system"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.level} ({self.score})"

@@ -234,6 +234,7 @@ WORKING_DAY_REGION = (
     os.environ.get("WORKING_DAY_COUNTRY", "GB"),
     os.environ.get("WORKING_DAY_SUBDIV", "ENG"),
 )
+RISK_QUESTIONS_FILE = os.environ.get("RISK_QUESTIONS_FILE", "")
 CLOCKS = {
     "first_contact": int(os.environ.get("CLOCK_FIRST_CONTACT", 1)),
     "support_referral": int(os.environ.get("CLOCK_SUPPORT_REFERRAL", 2)),

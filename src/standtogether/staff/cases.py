@@ -22,8 +22,8 @@ from standtogether.cases.models import (
     Escalation,
     Outcome,
     Referral,
-    Risk,
 )
+from standtogether.cases.risk import RiskForm
 from standtogether.core.models import AuditEvent
 from standtogether.intake.text import FreeTextField
 from standtogether.notify import rules
@@ -75,7 +75,6 @@ class ClassifyForm(forms.Form):
     classification = forms.ChoiceField(
         choices=Classification.choices, label=gettext_lazy("Classification"), required=False
     )
-    risk = forms.ChoiceField(choices=Risk.choices, label=gettext_lazy("Risk"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -155,6 +154,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "needs": matching.needs_of(case) if policy.DETAILS in groups else None,
         "can": {action: policy.can(member, action, case) for action in policy.ACTIONS},
         "assign_form": AssignForm(case=case, initial={"version": case.version, "officer": case.officer_id}),
+        "risk_form": RiskForm(initial={"version": case.version}),
+        "risk_latest": case.risk_assessments.first(),
         "classify_form": ClassifyForm(
             initial={"version": case.version, "classification": case.classification, "risk": case.risk}
         ),
@@ -216,12 +217,11 @@ def classify(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(member, reference, "classify")
     form = ClassifyForm(request.POST)
     if not form.is_valid():
-        return _failed(request, case, _("Choose a classification and a risk level."))
+        return _failed(request, case, _("Choose a classification."))
     try:
         actions.classify_case(
             case,
             classification=form.cleaned_data["classification"],
-            risk=form.cleaned_data["risk"],
             by=member,
             version=form.cleaned_data["version"],
         )
@@ -433,3 +433,27 @@ def audit_trail(request: HttpRequest, reference: str) -> HttpResponse:
         "staff/audit.html",
         {"title": _("Audit trail"), "case": case, "events": events, "member": member},
     )
+
+
+@require_POST
+@staff_required
+def assess(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "assess_risk")
+    form = RiskForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, _("Answer the questions, then save."))
+    try:
+        case = actions.assess_risk(
+            case, answers=form.answers(), by=member, version=form.cleaned_data["version"]
+        )
+    except actions.Conflict:
+        return _failed(
+            request,
+            case,
+            _(
+                "Someone else changed this case while you were looking. "
+                "Check the case as it is now, then try again."
+            ),
+        )
+    return _done(request, case, _("Risk assessed: %(level)s.") % {"level": case.get_risk_display()})
