@@ -41,6 +41,7 @@ urlpatterns = [
     path("staff/cases/<str:reference>/reveal/", staff_cases.reveal, name="staff_reveal"),
     path("staff/cases/<str:reference>/close/", staff_cases.close, name="staff_close"),
     path("staff/cases/<str:reference>/risk/", staff_cases.assess, name="staff_risk"),
+    path("staff/cases/<str:reference>/link/", staff_cases.link, name="staff_link"),
     path("staff/cases/<str:reference>/audit/", staff_cases.audit_trail, name="staff_audit"),
     path("staff/escalations/", staff_cases.escalations, name="staff_escalations"),
     path("staff/escalations/<int:pk>/", staff_cases.resolve, name="staff_resolve"),

@@ -17,6 +17,7 @@ from standtogether.partners.models import Agency, Membership, Role
 from . import policy, risk
 from .models import (
     Case,
+    CaseLink,
     CaseStatus,
     Contact,
     ContactKind,
@@ -314,3 +315,61 @@ def assess_risk(case: Case, *, answers: dict[str, bool], by: Membership, version
     _save(case, ["risk", "flag_vulnerable", "status"])
     _audit(by, "case.risk_assessed", case, level=level, score=total)
     return case
+
+
+@transaction.atomic
+def link_cases(case: Case, other: Case, *, kind: str, by: Membership) -> CaseLink:
+    """Staff confirm a suggested link; both cases show it."""
+    policy.require(by, "assign", case)
+    policy.require(by, "view", other)
+    link, _ = CaseLink.system.get_or_create(
+        case=case, other=other, kind=kind, defaults={"by": by, "at": timezone.now()}
+    )
+    CaseLink.system.get_or_create(case=other, other=case, kind=kind, defaults={"by": by, "at": link.at})
+    _audit(by, "case.linked", case, other=other.reference, kind=kind)
+    return link
+
+
+@transaction.atomic
+def merge_cases(into: Case, other: Case, *, by: Membership) -> Case:
+    """Reports of one incident become one case: `other`'s reports move into `into`, which keeps its
+    officer and clocks; `other` closes as merged. Each reporter's tracking code now shows `into`."""
+    policy.require(by, "assign", into)
+    policy.require(by, "assign", other)
+    if into.pk == other.pk or other.status == CaseStatus.CLOSED:
+        raise Refused("choose another open case")
+    into = _locked(into, None)
+    other = _locked(other, None)
+    moved = other.reports.update(case=into)
+    into.flag_children |= other.flag_children
+    into.flag_threats_violence |= other.flag_threats_violence
+    into.flag_evidence |= other.flag_evidence
+    into.flag_interpreter |= other.flag_interpreter
+    into.flag_anonymous = into.flag_anonymous and other.flag_anonymous
+    into.consent_share = (
+        sorted(set(into.consent_share) & set(other.consent_share)) if moved else into.consent_share
+    )
+    into.last_key_event_at = timezone.now()
+    _save(
+        into,
+        [
+            "flag_children",
+            "flag_threats_violence",
+            "flag_evidence",
+            "flag_interpreter",
+            "flag_anonymous",
+            "consent_share",
+            "last_key_event_at",
+        ],
+    )
+    other.status = CaseStatus.CLOSED
+    other.closed_at = timezone.now()
+    other.outcome = "merged"
+    other.outcome_not_told_reason = f"merged into {into.reference}"
+    _save(other, ["status", "closed_at", "outcome", "outcome_not_told_reason"])
+    CaseLink.system.get_or_create(
+        case=into, other=other, kind="same-incident", defaults={"by": by, "at": timezone.now()}
+    )
+    _audit(by, "case.merged", into, merged=other.reference, reports=moved)
+    _audit(by, "case.merged_into", other, into=into.reference)
+    return into

@@ -47,6 +47,7 @@ class Outcome(models.TextChoices):
     NO_FURTHER_ACTION = "no-further-action", _("No further action")
     WITHDREW = "withdrew", _("The reporter withdrew")
     NOT_HATE = "not-hate", _("Not hate-related")
+    MERGED = "merged", _("Joined with another case about the same incident")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -263,3 +264,27 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.level} ({self.score})"
+
+
+class LinkKind(models.TextChoices):
+    SAME_INCIDENT = "same-incident", _("The same incident (victim, witness or duplicate report)")
+    REPEAT_VICTIM = "repeat-victim", _("The same person targeted again")
+    SAME_LOCATION = "same-location", _("The same place")
+    SAME_PERPETRATOR = "same-perpetrator", _("The same person or group doing it")
+
+
+class CaseLink(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    by = models.ForeignKey("partners.Membership", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    system = models.Manager()
+
+    class Meta:
+        default_manager_name = "system"
+        constraints = [models.UniqueConstraint(fields=["case", "other", "kind"], name="one_link_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.case} ~ {self.other} ({self.kind})"

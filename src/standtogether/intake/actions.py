@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from standtogether.cases.models import Case, CaseStatus
-from standtogether.core import audit, codes
+from standtogether.core import audit, codes, crypto
 from standtogether.taxonomy import terms
 from standtogether.taxonomy.models import Area, IncidentType, Marker, Setting, Strand
 
@@ -129,6 +129,12 @@ def _build_report(draft: Draft, submit_key: str) -> tuple[Report, dict]:
             "given_at": timezone.now().isoformat(),
         },
     )
+    if report.contact.get("email"):
+        report.email_index = crypto.blind_index(report.contact["email"], context="email")
+    if report.contact.get("phone"):
+        report.phone_index = crypto.blind_index(report.contact["phone"], kind="phone", context="phone")
+    if report.place:
+        report.place_index = crypto.blind_index(report.place, kind="postcode", context="place")
     relations = {
         "incident_types": _terms(IncidentType, what.get("incident_types")),
         "strands": _terms(Strand, why.get("strands")),

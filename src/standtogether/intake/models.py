@@ -92,6 +92,10 @@ class Report(models.Model):
     # Contact: all details and contact-safety preferences encrypted together
     anonymous = models.BooleanField(default=True)
     contact = EncryptedJSONField()
+    # Blind indexes (HMAC, core.crypto.blind_index) so staff can find repeat victims without decrypting.
+    email_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    place_index = models.CharField(max_length=64, blank=True, db_index=True)
     preferred_language = models.CharField(max_length=10, blank=True)
     interpreter_needed = models.BooleanField(default=False)
     support_wanted = models.JSONField(default=list, blank=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from standtogether.cases import actions, clocks, matching, policy
+from standtogether.cases import actions, clocks, linking, matching, policy
 from standtogether.cases.models import (
     Case,
     CaseStatus,
@@ -20,6 +20,7 @@ from standtogether.cases.models import (
     ContactChannel,
     ContactKind,
     Escalation,
+    LinkKind,
     Outcome,
     Referral,
 )
@@ -155,6 +156,10 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can": {action: policy.can(member, action, case) for action in policy.ACTIONS},
         "assign_form": AssignForm(case=case, initial={"version": case.version, "officer": case.officer_id}),
         "risk_form": RiskForm(initial={"version": case.version}),
+        "candidates": linking.candidates(case, Case.visible.for_member(member))
+        if policy.can(member, "assign", case)
+        else [],
+        "links": list(case.links.select_related("other")),
         "risk_latest": case.risk_assessments.first(),
         "classify_form": ClassifyForm(
             initial={"version": case.version, "classification": case.classification, "risk": case.risk}
@@ -457,3 +462,26 @@ def assess(request: HttpRequest, reference: str) -> HttpResponse:
             ),
         )
     return _done(request, case, _("Risk assessed: %(level)s.") % {"level": case.get_risk_display()})
+
+
+@require_POST
+@staff_required
+def link(request: HttpRequest, reference: str) -> HttpResponse:
+    member = _member(request)
+    case = case_for(member, reference, "assign")
+    other = case_for(member, request.POST.get("other", ""))
+    kind = request.POST.get("kind", "")
+    try:
+        if request.POST.get("merge"):
+            actions.merge_cases(case, other, by=member)
+            return _done(
+                request, case, _("Joined: %(other)s is now part of this case.") % {"other": other.reference}
+            )
+        if kind not in LinkKind.values:
+            return _failed(request, case, _("Choose how the cases are related."))
+        actions.link_cases(case, other, kind=kind, by=member)
+    except actions.Refused as exc:
+        return _failed(request, case, str(exc))
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    return _done(request, case, _("Cases linked."))
