@@ -11,14 +11,24 @@ from tests.factories import make_report, make_report_with_secret
 from tests.staff import member, signed_in
 
 pytestmark = pytest.mark.django_db
-CONTACT = {"anonymous": "no", "name": "B", "email": "Repeat.Victim@example.org", "phone": "", "address": "",
-           "channels": ["email"], "safe_times": "", "safety": []}
+CONTACT = {
+    "anonymous": "no",
+    "name": "B",
+    "email": "Repeat.Victim@example.org",
+    "phone": "",
+    "address": "",
+    "channels": ["email"],
+    "safe_times": "",
+    "safety": [],
+}
 
 
 def test_repeat_victim_is_suggested_by_blind_index_not_by_decrypting():
     first = make_report(contact=CONTACT).case
-    second = make_report(contact={**CONTACT, "email": "repeat.victim@EXAMPLE.org "},
-                         when_where={"area": "warwick", "setting": "online"}).case
+    second = make_report(
+        contact={**CONTACT, "email": "repeat.victim@EXAMPLE.org "},
+        when_where={"area": "warwick", "setting": "online"},
+    ).case
     coordinator = member("warwickshire-hcp", Role.COORDINATOR)
     found = linking.candidates(second, Case.visible.for_member(coordinator))
     assert [(c.case.pk, c.kind) for c in found] == [(first.pk, "repeat-victim")]
@@ -32,8 +42,10 @@ def test_victim_and_witness_reports_merge_into_one_case_and_both_can_track_it(cl
     found = linking.candidates(victim.case, Case.visible.for_member(coordinator))
     assert found and found[0].kind == "same-incident"
     staff = signed_in(coordinator)
-    staff.post(f"/staff/cases/{victim.case.reference}/link/",
-               {"other": witness.case.reference, "kind": "same-incident", "merge": "1"})
+    staff.post(
+        f"/staff/cases/{victim.case.reference}/link/",
+        {"other": witness.case.reference, "kind": "same-incident", "merge": "1"},
+    )
     merged = Case.system.get(pk=witness.case_id)
     assert merged.status == "closed" and merged.outcome == "merged"
     assert Case.system.get(pk=victim.case_id).reports.count() == 2

@@ -234,6 +234,17 @@ WORKING_DAY_REGION = (
     os.environ.get("WORKING_DAY_COUNTRY", "GB"),
     os.environ.get("WORKING_DAY_SUBDIV", "ENG"),
 )
+# Retention after a case closes, by classification (days). Non-crime hate incident rules are changing in
+# England (2023 code of practice, 2026 review): what is kept and for how long is policy, set here.
+# After the period the personal and free-text fields are erased; the counting fields stay for statistics.
+RETENTION_DAYS = {
+    "crime": int(os.environ.get("RETAIN_CRIME_DAYS", 6 * 365)),
+    "incident": int(os.environ.get("RETAIN_INCIDENT_DAYS", 365)),
+    "not-hate": int(os.environ.get("RETAIN_NOT_HATE_DAYS", 90)),
+    "": int(os.environ.get("RETAIN_UNCLASSIFIED_DAYS", 365)),
+}
+# Keep the identity of the reporter of a non-crime hate incident at all once it is classified?
+NON_CRIME_KEEP_IDENTITY = env_bool("NON_CRIME_KEEP_IDENTITY", False)
 RISK_QUESTIONS_FILE = os.environ.get("RISK_QUESTIONS_FILE", "")
 CLOCKS = {
     "first_contact": int(os.environ.get("CLOCK_FIRST_CONTACT", 1)),
