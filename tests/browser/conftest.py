@@ -168,7 +168,7 @@ def new_context(browser, live_server, request, js_errors, exit_page_url) -> Call
             for page_number, page in enumerate(context.pages):
                 try:
                     shot = ARTIFACTS_DIR / f"{stem}-{number}-{page_number}.png"
-                    page.screenshot(path=str(shot), full_page=True)
+                    page.screenshot(path=str(shot))
                 except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
                     pass
         SCRIPTS_OFF.discard(id(context))

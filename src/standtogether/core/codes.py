@@ -1,8 +1,9 @@
 """Codes people write down: references, tracking secrets, resume codes.
 
 Crockford base32 (no I, L, O, U; reading forgives 0/O and 1/I/L confusion). A reference is random, never
-sequential, with a check character so a mistyped one is caught before any lookup. Secrets carry at least
-80 bits and are stored only as Argon2id hashes.
+sequential, with a check character (Luhn mod 32, from the same alphabet, so a reference is only letters
+and digits and easy to read out) that catches every single mistyped character and every swap of two
+neighbours but 0/Z, before any lookup. Secrets carry at least 80 bits and are stored only as Argon2id hashes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from django.conf import settings
 from . import keys
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CHECK_ALPHABET = ALPHABET + "*~$=U"  # Crockford's 37-symbol check alphabet
 _READ_FIXES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 # The secret has 80 random bits and is peppered with a key kept outside the database (HMAC with the
@@ -38,15 +38,18 @@ def _group(symbols: str, size: int = 4) -> str:
 
 def canonical(code: str) -> str:
     """Upper-case, without spaces or dashes, with Crockford's reading fixes."""
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum() or ch in "*~$=")
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return cleaned.translate(_READ_FIXES)
 
 
 def check_symbol(symbols: str) -> str:
-    value = 0
-    for ch in symbols:
-        value = value * 32 + ALPHABET.index(ch)
-    return CHECK_ALPHABET[value % 37]
+    """Luhn mod N (N = 32): the symbol that makes the weighted sum divisible by 32."""
+    total, factor = 0, 2
+    for ch in reversed(symbols):
+        addend = factor * ALPHABET.index(ch)
+        total += addend // 32 + addend % 32
+        factor = 1 if factor == 2 else 2
+    return ALPHABET[(32 - total % 32) % 32]
 
 
 def new_reference(prefix: str | None = None) -> str:

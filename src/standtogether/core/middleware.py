@@ -19,7 +19,7 @@ class PrivacyHeadersMiddleware:
             # so the back button on a shared phone does not show someone's report.
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, max-age=0"
-        response.setdefault("Referrer-Policy", "no-referrer")
+        response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )
