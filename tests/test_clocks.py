@@ -104,3 +104,33 @@ def test_key_event_starts_the_five_day_update_clock_and_update_meets_it():
         names = {c.name: c for c in clocks.clocks(Case.system.get(pk=case.pk))}
         assert names["update_after_event"].state == "met"
         assert names["regular_update"].due_at.date() == dt.date(2026, 12, 16)
+
+
+@pytest.mark.django_db
+def test_queue_sorts_by_next_deadline_and_overdue_list_finds_every_overdue_case():
+    from tests.staff import signed_in
+
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        old = make_report(contact=CONTACT).case
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        new = make_report(contact=CONTACT).case
+        anonymous = make_report().case
+        old.refresh_from_db()
+        assert old.next_due_clock == "first_contact"
+        assert timezone.localtime(old.next_due_at).date() == dt.date(2026, 11, 3)
+        assert anonymous.next_due_at is None
+        client = signed_in(member("warwickshire-hcp", Role.COORDINATOR))
+        page = client.get("/staff/cases/?overdue=1").content.decode()
+        assert old.reference in page and new.reference not in page
+        page = client.get("/staff/cases/").content.decode()
+        assert page.index(old.reference) < page.index(new.reference) < page.index(anonymous.reference)
+        # Recording the first contact moves the stored deadline on to the next clock.
+        actions.record_contact(
+            old,
+            channel="phone",
+            kind="contact",
+            summary="called",
+            by=member("warwickshire-hcp", Role.CASEWORKER),
+        )
+        old.refresh_from_db()
+        assert old.next_due_clock == "support_referral"

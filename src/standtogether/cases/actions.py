@@ -14,7 +14,7 @@ from standtogether.notify import rules
 from standtogether.notify.messages import queue_update
 from standtogether.partners.models import Agency, Membership, Role
 
-from . import policy, risk
+from . import clocks, policy, risk
 from .models import (
     Case,
     CaseLink,
@@ -54,6 +54,7 @@ def _locked(case: Case, version: int | None) -> Case:
 def _save(case: Case, fields: list[str]) -> None:
     case.version += 1
     case.save(update_fields=[*fields, "version", "updated_at"])
+    clocks.refresh_next_due(case)
 
 
 @transaction.atomic
@@ -227,6 +228,7 @@ def raise_concern(case: Case, *, text: str) -> Escalation:
     """'I'm not happy with how this is handled': an escalation to the coordinator with its own clock."""
     escalation = Escalation(case=case, kind="concern", raised_at=timezone.now(), detail=text)
     escalation.save()
+    clocks.refresh_next_due(case)
     audit.record("public", "case.concern_raised", case, escalation=str(escalation.uuid))
     return escalation
 
@@ -249,6 +251,7 @@ def resolve_escalation(escalation: Escalation, *, by: Membership, note: str) -> 
         summary=note,
         reporter_visible=True,
     ).save()
+    clocks.refresh_next_due(escalation.case)
     _audit(
         by, "case.escalation_resolved", escalation.case, escalation=str(escalation.uuid), kind=escalation.kind
     )

@@ -22,6 +22,19 @@ from standtogether.core.calendar import add_working_days
 from .models import Case, ContactKind
 
 
+LABELS = {
+    "first_contact": _("First contact"),
+    "support_referral": _("Support offered"),
+    "update_after_event": _("Update after a key event"),
+    "regular_update": _("Regular update"),
+    "concern": _("Answer to the reporter's concern"),
+}
+
+
+def label_of(name: str):
+    return LABELS.get(name.split(":")[0], name)
+
+
 @dataclass(frozen=True)
 class Clock:
     name: str
@@ -59,7 +72,7 @@ def clocks(case: Case) -> list[Clock]:
         result.append(
             Clock(
                 "first_contact",
-                _("First contact"),
+                LABELS["first_contact"],
                 add_working_days(case.opened_at, limits["first_contact"]),
                 _first(contacts, {ContactKind.CONTACT, ContactKind.UPDATE, ContactKind.SUPPORT_OFFERED}),
             )
@@ -70,7 +83,7 @@ def clocks(case: Case) -> list[Clock]:
         result.append(
             Clock(
                 "support_referral",
-                _("Support offered"),
+                LABELS["support_referral"],
                 add_working_days(case.opened_at, limits["support_referral"]),
                 met,
             )
@@ -79,7 +92,7 @@ def clocks(case: Case) -> list[Clock]:
             result.append(
                 Clock(
                     "update_after_event",
-                    _("Update after a key event"),
+                    LABELS["update_after_event"],
                     add_working_days(case.last_key_event_at, limits["update_after_event"]),
                     _first(contacts, {ContactKind.UPDATE}, after=case.last_key_event_at),
                 )
@@ -89,7 +102,7 @@ def clocks(case: Case) -> list[Clock]:
             result.append(
                 Clock(
                     "regular_update",
-                    _("Regular update"),
+                    LABELS["regular_update"],
                     last_update + dt.timedelta(days=limits["update_interval_days"]),
                     None,
                 )
@@ -99,7 +112,7 @@ def clocks(case: Case) -> list[Clock]:
             result.append(
                 Clock(
                     f"concern:{escalation.pk}",
-                    _("Answer to the reporter's concern"),
+                    LABELS["concern"],
                     add_working_days(escalation.raised_at, limits["concern_response"]),
                     escalation.resolved_at,
                 )
@@ -114,3 +127,12 @@ def next_due(case: Case) -> Clock | None:
 
 def overdue(case: Case) -> list[Clock]:
     return [clock for clock in clocks(case) if clock.overdue]
+
+
+def refresh_next_due(case: Case) -> None:
+    """Store the earliest unmet clock on the case (without bumping its version: not a staff edit)."""
+    clock = next_due(case)
+    values = {"next_due_at": clock.due_at if clock else None, "next_due_clock": clock.name if clock else ""}
+    Case.system.filter(pk=case.pk).update(**values)
+    for name, value in values.items():
+        setattr(case, name, value)

@@ -84,6 +84,11 @@ class Case(models.Model):
     contact_requested_at = models.DateTimeField(
         null=True, blank=True, help_text="the reporter asked for contact"
     )
+    # The earliest unmet clock, stored at every change so queues can sort and filter in the database.
+    # Due times depend only on the case's own record, never on the passing of time, so this is exact;
+    # "overdue" is decided at read time by comparing with now.
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_due_clock = models.CharField(max_length=30, blank=True)
     # Optimistic concurrency: every change bumps it; a save with a stale version is refused.
     version = models.PositiveIntegerField(default=1)
     # Triage flags, computed from the reports at intake (kept in clear: no one is identified by them).
@@ -103,10 +108,19 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         base_manager_name = "system"
         default_manager_name = "system"
-        indexes = [models.Index(fields=["owner_agency", "status", "opened_at"])]
+        indexes = [
+            models.Index(fields=["owner_agency", "status", "opened_at"]),
+            models.Index(fields=["owner_agency", "status", "next_due_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def next_due_label(self):
+        from .clocks import label_of
+
+        return label_of(self.next_due_clock) if self.next_due_clock else ""
 
     def consented_to(self) -> list[str]:
         return [] if self.consent_withdrawn_at else list(self.consent_share or [])

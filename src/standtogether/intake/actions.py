@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from standtogether.cases import clocks
 from standtogether.cases.models import Case, CaseStatus
 from standtogether.core import audit, codes, crypto
 from standtogether.taxonomy import terms
@@ -222,6 +223,7 @@ def _submit(
     if has_evidence:
         Case.system.filter(pk=case.pk).update(flag_evidence=True)
         case.flag_evidence = True
+    clocks.refresh_next_due(case)
     # One event for the submission and the case it opened.
     audit.record(
         PUBLIC,
