@@ -21,7 +21,6 @@ from standtogether.core.calendar import add_working_days
 
 from .models import Case, ContactKind
 
-
 LABELS = {
     "first_contact": _("First contact"),
     "support_referral": _("Support offered"),
