@@ -167,6 +167,31 @@ def test_scenario_12_missed_update_clock_escalates_within_a_day_and_concern_is_a
     assert "Sorry. Sara will call you today." in client.get("/en/track/report/").content.decode()
 
 
+def test_reporter_can_stop_sharing_from_the_tracking_page(client):
+    report, secret = make_report_with_secret(
+        contact=AMINA, consent={"share": ["police"], "partnership_only": False}
+    )
+    page = _track(client, report, secret)
+    assert "Stop sharing my report" in page
+    client.post("/en/track/stop-sharing/")
+    assert "You asked us to stop sharing your report" in client.get("/en/track/report/").content.decode()
+    case = Case.system.get(pk=report.case_id)
+    assert case.consent_withdrawn_at and case.consented_to() == []
+
+
+def test_supervisors_hear_of_a_missed_deadline_by_email(smtp_inbox):
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=LONDON), tick=False):
+        report, _ = make_report_with_secret(contact=AMINA)
+        boss = member("warwickshire-hcp", Role.SUPERVISOR)
+        boss.user.email = "boss@example.org"
+        boss.user.save()
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=LONDON), tick=False):
+        run_clock_checks()
+    subjects = [m["Subject"] for m in smtp_inbox.messages if m["To"] == "boss@example.org"]
+    assert any(report.reference in s and "Missed deadline" in s for s in subjects)
+    assert all("Amina" not in m.get_content() for m in smtp_inbox.messages)
+
+
 def test_case_cannot_close_until_the_reporter_is_told(client):
     report, secret = make_report_with_secret(contact=AMINA)
     coordinator = member("warwickshire-hcp", Role.COORDINATOR)

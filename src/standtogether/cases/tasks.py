@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from standtogether.partners.models import Membership, Role
+
 from . import actions, clocks
 from .models import Case, CaseStatus, Reminder
 
@@ -38,6 +40,7 @@ def run_clock_checks(now: dt.datetime | None = None) -> dict[str, int]:
             if now > clock.due_at:
                 if actions.escalate_breach(case, clock.name, clock.due_at):
                     counts["breaches"] += 1
+                    _tell_supervisors(case, clock)
             elif clock.due_at - now <= window and case.officer and case.officer.user.email:
                 counts["reminders"] += _remind(case, clock)
     return counts
@@ -60,6 +63,24 @@ def _remind(case: Case, clock: clocks.Clock) -> int:
         fail_silently=True,
     )
     return 1
+
+
+def _tell_supervisors(case: Case, clock: clocks.Clock) -> None:
+    """A missed deadline goes to the supervisors and coordinators of the owning agency (reference only)."""
+    people = Membership.objects.filter(
+        agency_id=case.owner_agency_id, active=True, role__in=[Role.SUPERVISOR, Role.COORDINATOR]
+    ).select_related("user")
+    recipients = sorted({m.user.email for m in people if m.user.email})
+    if recipients:
+        send_mail(
+            f"Missed deadline: {clock.label} for case {case.reference}",
+            f"{clock.label} for case {case.reference} was due by "
+            f"{timezone.localtime(clock.due_at):%d %b %Y %H:%M} and has not been met.\n"
+            f"{settings.PUBLIC_BASE_URL}/staff/escalations/",
+            None,
+            recipients,
+            fail_silently=True,
+        )
 
 
 @task()

@@ -39,6 +39,8 @@ class TrackingView:
     additions: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     contact_requested: bool = False
+    sharing: list = field(default_factory=list)
+    sharing_stopped: bool = False
     open_concerns: int = 0
 
 
@@ -90,5 +92,7 @@ def project(report: Report) -> TrackingView:
         # Only what was written for the reporter: updates, never internal notes or partner contacts.
         updates=[c for c in case.contacts.all() if c.reporter_visible],
         contact_requested=bool(case.contact_requested_at),
+        sharing=case.consented_to(),
+        sharing_stopped=bool(case.consent_withdrawn_at),
         open_concerns=sum(1 for e in case.escalations.all() if e.kind == "concern" and not e.resolved_at),
     )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("track/stop/", views.track_stop, name="track_stop"),
     path("track/contact-me/", views.track_contact_me, name="track_contact_me"),
     path("track/concern/", views.track_concern, name="track_concern"),
+    path("track/stop-sharing/", views.track_withdraw_consent, name="track_withdraw_consent"),
 ]

@@ -359,3 +359,14 @@ def track_concern(request: HttpRequest) -> HttpResponse:
         return redirect("intake:track_status")
     case_actions.raise_concern(report.case, text=text)
     return redirect("intake:track_status")
+
+
+@require_POST
+def track_withdraw_consent(request: HttpRequest) -> HttpResponse:
+    """The reporter stops further sharing with partner agencies; recorded, and shown back to them."""
+    report = tracking.tracked_report(request)
+    if report is None:
+        return redirect("intake:track")
+    if not report.case.consent_withdrawn_at:
+        case_actions.withdraw_consent(report.case)
+    return redirect("intake:track_status")
