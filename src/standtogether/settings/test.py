@@ -24,3 +24,6 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A real file (not :memory:), so tests can read the raw bytes a thief would get.
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test.sqlite3")}  # noqa: F405
+
+STATIC_ROOT = _tmp / "staticfiles"  # tests serve static files from the apps; this only quiets whitenoise
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
