@@ -94,7 +94,7 @@ def test_matrix(role, setup, consent):
         ("classify", "classify", {"classification": "crime", "version": case.version}),
         ("assess_risk", "risk", {"q_violence": "on", "version": case.version}),
         ("record_contact", "contact", {"channel": "phone", "kind": "partner", "summary": "spoke"}),
-        ("refer", "refer", {"agency": Agency.objects.get(code="victim-support").pk, "reason": ""}),
+        ("refer", "refer", {"agency": Agency.objects.get(code="victim-support").pk, "note": ""}),
     ]:
         before = case.__class__.system.get(pk=case.pk).version
         response = client.post(f"/staff/cases/{case.reference}/{url}/", data)

@@ -20,6 +20,12 @@ class Verdict:
     reasons: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
 
+    @property
+    def channel_label(self):
+        from standtogether.cases.models import ContactChannel
+
+        return dict(ContactChannel.choices).get(self.channel, self.channel)
+
 
 def preferences_of(case) -> dict:
     """The union of the contact preferences of the case's non-anonymous reports (decrypted)."""

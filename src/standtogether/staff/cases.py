@@ -97,7 +97,7 @@ class ReferForm(forms.Form):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.filter(active=True), label=gettext_lazy("Refer to")
     )
-    reason = FreeTextField(label=gettext_lazy("Why (no personal details)"), max_length=1000, required=False)
+    note = FreeTextField(label=gettext_lazy("Why (no personal details)"), max_length=1000, required=False)
 
 
 class RevealForm(forms.Form):
@@ -276,7 +276,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _failed(request, case, _("Choose an agency."))
     try:
-        actions.refer_case(case, form.cleaned_data["agency"], reason=form.cleaned_data["reason"], by=member)
+        actions.refer_case(case, form.cleaned_data["agency"], reason=form.cleaned_data["note"], by=member)
     except actions.Refused as exc:
         return _failed(request, case, _("Not referred: %(reasons)s") % {"reasons": str(exc)})
     except policy.PermissionDenied as exc:
