@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -188,100 +191,108 @@ def _failed(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     return redirect("staff_case", case.reference)
 
 
+CONFLICT = gettext_lazy(
+    "Someone else changed this case while you were looking. Check the case as it is now, then try again."
+)
+
+
+def _perform(
+    request: HttpRequest,
+    reference: str,
+    permission: str,
+    form_class: type[forms.Form],
+    invalid: str,
+    call: Callable[[Case, Membership, dict], Any],
+    done: Callable[[Any], str],
+    refused: str = "%(reasons)s",
+    form_needs_case: bool = False,
+) -> HttpResponse:
+    """One shape for every case form: policy first (404 if not allowed), then the form, then one action.
+
+    A stale version becomes the conflict message; a refusal (consent, contact safety, state) is shown
+    with its reasons; nothing the person typed is written anywhere else.
+    """
+    member = _member(request)
+    case = case_for(member, reference, permission)
+    form = form_class(request.POST, case=case) if form_needs_case else form_class(request.POST)
+    if not form.is_valid():
+        return _failed(request, case, invalid)
+    try:
+        result = call(case, member, form.cleaned_data)
+    except actions.Conflict:
+        return _failed(request, case, str(CONFLICT))
+    except actions.Refused as exc:
+        return _failed(request, case, refused % {"reasons": " ".join(map(str, exc.reasons))})
+    except policy.PermissionDenied as exc:
+        raise Http404 from exc
+    return _done(request, case, done(result))
+
+
 @require_POST
 @staff_required
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
-    member = _member(request)
-    case = case_for(member, reference, "assign")
-    form = AssignForm(request.POST, case=case)
-    if not form.is_valid():
-        return _failed(request, case, _("Choose an officer from the list."))
-    try:
-        actions.assign_case(
-            case, form.cleaned_data["officer"], by=member, version=form.cleaned_data["version"]
-        )
-    except actions.Conflict:
-        return _failed(
-            request,
-            case,
-            _(
-                "Someone else changed this case while you were looking. "
-                "Check the case as it is now, then try again."
-            ),
-        )
-    except actions.Refused as exc:
-        return _failed(request, case, str(exc))
-    except policy.PermissionDenied as exc:
-        raise Http404 from exc
-    warnings = matching.assignment_warnings(case, form.cleaned_data["officer"])
-    for warning in warnings:
-        messages.warning(request, warning)
-    return _done(request, case, _("Case assigned."))
+    def call(case: Case, member: Membership, data: dict) -> Case:
+        updated = actions.assign_case(case, data["officer"], by=member, version=data["version"])
+        for warning in matching.assignment_warnings(updated, data["officer"]):
+            messages.warning(request, warning)
+        return updated
+
+    return _perform(
+        request,
+        reference,
+        "assign",
+        AssignForm,
+        _("Choose an officer from the list."),
+        call,
+        lambda _case: _("Case assigned."),
+        form_needs_case=True,
+    )
 
 
 @require_POST
 @staff_required
 def classify(request: HttpRequest, reference: str) -> HttpResponse:
-    member = _member(request)
-    case = case_for(member, reference, "classify")
-    form = ClassifyForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, case, _("Choose a classification."))
-    try:
-        actions.classify_case(
-            case,
-            classification=form.cleaned_data["classification"],
-            by=member,
-            version=form.cleaned_data["version"],
-        )
-    except actions.Conflict:
-        return _failed(
-            request,
-            case,
-            _(
-                "Someone else changed this case while you were looking. "
-                "Check the case as it is now, then try again."
-            ),
-        )
-    except policy.PermissionDenied as exc:
-        raise Http404 from exc
-    return _done(request, case, _("Classification saved."))
+    return _perform(
+        request,
+        reference,
+        "classify",
+        ClassifyForm,
+        _("Choose a classification."),
+        lambda case, member, data: actions.classify_case(
+            case, classification=data["classification"], by=member, version=data["version"]
+        ),
+        lambda _case: _("Classification saved."),
+    )
 
 
 @require_POST
 @staff_required
 def contact(request: HttpRequest, reference: str) -> HttpResponse:
-    member = _member(request)
-    case = case_for(member, reference, "record_contact")
-    form = ContactForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, case, _("Choose how and what, and write a short summary."))
-    try:
-        actions.record_contact(case, by=member, **form.cleaned_data)
-    except actions.Refused as exc:
-        return _failed(
-            request, case, _("Not allowed: %(reasons)s") % {"reasons": " ".join(map(str, exc.reasons))}
-        )
-    except policy.PermissionDenied as exc:
-        raise Http404 from exc
-    return _done(request, case, _("Contact recorded."))
+    return _perform(
+        request,
+        reference,
+        "record_contact",
+        ContactForm,
+        _("Choose how and what, and write a short summary."),
+        lambda case, member, data: actions.record_contact(case, by=member, **data),
+        lambda _contact: _("Contact recorded."),
+        refused=_("Not allowed: %(reasons)s"),
+    )
 
 
 @require_POST
 @staff_required
 def refer(request: HttpRequest, reference: str) -> HttpResponse:
-    member = _member(request)
-    case = case_for(member, reference, "refer")
-    form = ReferForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, case, _("Choose an agency."))
-    try:
-        actions.refer_case(case, form.cleaned_data["agency"], reason=form.cleaned_data["note"], by=member)
-    except actions.Refused as exc:
-        return _failed(request, case, _("Not referred: %(reasons)s") % {"reasons": str(exc)})
-    except policy.PermissionDenied as exc:
-        raise Http404 from exc
-    return _done(request, case, _("Referral sent."))
+    return _perform(
+        request,
+        reference,
+        "refer",
+        ReferForm,
+        _("Choose an agency."),
+        lambda case, member, data: actions.refer_case(case, data["agency"], reason=data["note"], by=member),
+        lambda _referral: _("Referral sent."),
+        refused=_("Not referred: %(reasons)s"),
+    )
 
 
 @require_POST
@@ -358,14 +369,13 @@ class ResolveForm(forms.Form):
 @require_POST
 @staff_required
 def close(request: HttpRequest, reference: str) -> HttpResponse:
-    member = _member(request)
-    case = case_for(member, reference, "close")
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, case, _("Choose an outcome."))
-    data = form.cleaned_data
-    try:
-        actions.close_case(
+    return _perform(
+        request,
+        reference,
+        "close",
+        CloseForm,
+        _("Choose an outcome."),
+        lambda case, member, data: actions.close_case(
             case,
             outcome=data["outcome"],
             detail=data["detail"],
@@ -373,21 +383,10 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
             not_told_reason=data["not_told_reason"],
             by=member,
             version=data["version"],
-        )
-    except actions.Conflict:
-        return _failed(
-            request,
-            case,
-            _(
-                "Someone else changed this case while you were looking. "
-                "Check the case as it is now, then try again."
-            ),
-        )
-    except actions.Refused:
-        return _failed(
-            request, case, _("Tell the reporter the outcome first, or record why they cannot be told.")
-        )
-    return _done(request, case, _("Case closed."))
+        ),
+        lambda _case: _("Case closed."),
+        refused=_("Tell the reporter the outcome first, or record why they cannot be told."),
+    )
 
 
 @staff_required
@@ -447,25 +446,20 @@ def audit_trail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @staff_required
 def assess(request: HttpRequest, reference: str) -> HttpResponse:
-    member = _member(request)
-    case = case_for(member, reference, "assess_risk")
-    form = RiskForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, case, _("Answer the questions, then save."))
-    try:
-        case = actions.assess_risk(
-            case, answers=form.answers(), by=member, version=form.cleaned_data["version"]
-        )
-    except actions.Conflict:
-        return _failed(
-            request,
+    return _perform(
+        request,
+        reference,
+        "assess_risk",
+        RiskForm,
+        _("Answer the questions, then save."),
+        lambda case, member, data: actions.assess_risk(
             case,
-            _(
-                "Someone else changed this case while you were looking. "
-                "Check the case as it is now, then try again."
-            ),
-        )
-    return _done(request, case, _("Risk assessed: %(level)s.") % {"level": case.get_risk_display()})
+            answers={k[2:]: bool(v) for k, v in data.items() if k.startswith("q_")},
+            by=member,
+            version=data["version"],
+        ),
+        lambda case: _("Risk assessed: %(level)s.") % {"level": case.get_risk_display()},
+    )
 
 
 @require_POST
