@@ -68,3 +68,10 @@ def test_another_partnership_loads_its_own_terms_from_a_file(tmp_path, client):
     assert "العمل في الجنس" in client.get("/ar/report/why/").content.decode()
     Area.objects.filter(code="leeds").update(active=False)
     assert "Leeds" not in client.get("/en/report/when-where/").content.decode()
+
+
+def test_taxonomy_translations_can_come_from_one_file_per_language(tmp_path, client):
+    (tmp_path / "xx.json").write_text(json.dumps({"strand": {"race": {"name": "Race in XX"}}}))
+    load_taxonomy(translations_dir=tmp_path)
+    assert Strand.objects.get(code="race").translations["xx"] == {"name": "Race in XX"}
+    assert "ar" in Strand.objects.get(code="race").translations  # default.json's own are kept
