@@ -44,9 +44,13 @@ serve-setup: install assets
 	$(PY) manage.py setup_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 
+# The background worker (messages, clocks) runs beside the web server and stops with it.
 # No access log: public routes must never record an IP address or user agent.
 run: serve-setup
+	$(PY) manage.py check_clocks --enqueue
 	@echo "Stand Together is at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	$(PY) manage.py db_worker --interval 5 > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn standtogether.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 	  --pythonpath src --error-logfile - --log-level warning
 

@@ -11,8 +11,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["enqueue"]:
-            check_clocks.enqueue(True)
-            self.stdout.write("clock checks enqueued for the db_worker")
+            # One self-rescheduling chain is enough: do not start another on every `make run`.
+            from django_tasks_db.models import DBTaskResult
+
+            waiting = DBTaskResult.objects.filter(
+                task_path=check_clocks.module_path, status__in=["READY", "RUNNING"]
+            ).exists()
+            if not waiting:
+                check_clocks.enqueue(True)
+            self.stdout.write("clock checks are scheduled for the db_worker")
             return
         counts = run_clock_checks()
         self.stdout.write(f"reminders sent: {counts['reminders']}, breaches escalated: {counts['breaches']}")
