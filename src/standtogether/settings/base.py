@@ -170,7 +170,9 @@ ALL_LANGUAGES = {
 RTL_LANGUAGES = {"ar", "ur", "ps", "fa"}
 LANGUAGE_CODE = "en"
 LANGUAGES = [
-    (code, ALL_LANGUAGES[code]) for code in env_list("LANGUAGES_OFFERED", ",".join(ALL_LANGUAGES)) if code in ALL_LANGUAGES
+    (code, ALL_LANGUAGES[code])
+    for code in env_list("LANGUAGES_OFFERED", ",".join(ALL_LANGUAGES))
+    if code in ALL_LANGUAGES
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
