@@ -8,9 +8,11 @@ measures at each concurrency:
   (a)     POST /en/report/check/ on drafts prepared beforehand, so only the submit itself is timed;
   (b)     whole journeys: start, every step, check page, submit, confirmation.
 
-(a) and bare are repeated, interleaved, and the median of the per-repeat ratios is reported. Results go to
-bench/results/bench-<timestamp>.json. Exit status 1 only when something broke (a 5xx, an unexpected page,
-a server that did not start, a setup command that failed); missing the performance target is not a failure.
+(a) and bare are repeated, interleaved, and the median of the per-repeat ratios is reported. Then, on
+PostgreSQL only, the staff phase (bench/staffpages.py): staff queue, overdue list and case page with 300,000
+cases, against a bare one-row read. Results go to bench/results/bench-<timestamp>.json. Exit status 1
+only when something broke (a 5xx, an unexpected page, a server that did not start, a setup command that
+failed); missing a performance target is not a failure.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import loadgen
+import staffpages
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -100,21 +103,21 @@ def postgres_admin(statement: str) -> None:
 
 
 @contextmanager
-def database(kind: str, workdir: Path) -> Iterator[str]:
+def database(kind: str, workdir: Path, name: str = PG_DATABASE) -> Iterator[str]:
     """A fresh, empty database for one run; PostgreSQL's is dropped again afterwards."""
     if kind == "sqlite":
         yield f"sqlite:///{workdir / 'bench.sqlite3'}"
         return
     # FORCE: a gunicorn worker that is slow to exit must not keep the database alive.
-    postgres_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-    postgres_admin(f'CREATE DATABASE "{PG_DATABASE}"')
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_admin(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgres://root@127.0.0.1:5432/{PG_DATABASE}"
+        yield f"postgres://root@127.0.0.1:5432/{name}"
     finally:
         try:
-            postgres_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+            postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         except Broken as exc:
-            log(f"  warning: could not drop {PG_DATABASE}: {exc}")
+            log(f"  warning: could not drop {name}: {exc}")
 
 
 # --- server -----------------------------------------------------------------------------------------
@@ -375,6 +378,13 @@ def bench_database(
 
 
 def print_summary(results: dict[str, Any]) -> None:
+    if results["databases"]:
+        print_submit_summary(results)
+    if results.get("staff"):
+        staffpages.print_summary(results["staff"], log)
+
+
+def print_submit_summary(results: dict[str, Any]) -> None:
     log("\n== summary (medians of repeats; ratio = median of per-repeat ratios) ==")
     header = f"{'db':<11}{'clients':>7}  {'what':<16}{'per s':>9}{'p50 ms':>9}{'p95 ms':>9}"
     log(header)
@@ -426,12 +436,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary directory (logs, SQLite file)"
     )
+    staffpages.add_arguments(parser)
     options = parser.parse_args(argv)
     options.databases = [name.strip() for name in options.databases.split(",") if name.strip()]
     options.concurrency = [int(n) for n in options.concurrency.split(",") if n.strip()]
     unknown = set(options.databases) - {"sqlite", "postgres"}
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
+    if options.staff_only and options.skip_staff:
+        parser.error("--staff-only and --skip-staff exclude each other")
+    if options.staff_only:
+        options.databases = ["postgres"]
     return options
 
 
@@ -475,8 +490,19 @@ def main(argv: list[str] | None = None) -> int:
             "journeys": options.journeys,
             "phase_seconds": options.phase_seconds,
             "journey_requests": loadgen.JOURNEY_REQUESTS,
+            "staff": {
+                "cases": options.staff_cases,
+                "clients": options.staff_clients,
+                "requests_per_phase": options.staff_requests,
+                "phase_seconds": options.staff_phase_seconds,
+                "skipped": options.skip_staff or "postgres" not in options.databases,
+            },
         },
-        "targets": {"throughput_ratio_min": TARGET_THROUGHPUT_RATIO, "p95_ratio_max": TARGET_P95_RATIO},
+        "targets": {
+            "throughput_ratio_min": TARGET_THROUGHPUT_RATIO,
+            "p95_ratio_max": TARGET_P95_RATIO,
+            "staff_p95_ms_max": staffpages.TARGET_P95_MS,
+        },
         "databases": {},
         "problems": [],
     }
@@ -491,13 +517,20 @@ def main(argv: list[str] | None = None) -> int:
             "collectstatic",
             "--noinput",
         )
-        for kind in options.databases:
+        for kind in [] if options.staff_only else options.databases:
             try:
                 outcome = bench_database(kind, workdir, base_env, options)
             except Broken as exc:
                 outcome = {"problems": [str(exc)]}
             results["databases"][kind] = outcome
             results["problems"] += [f"{kind}: {problem}" for problem in outcome["problems"]]
+        if "postgres" in options.databases and not options.skip_staff:
+            try:
+                outcome = staffpages.bench_staff(sys.modules[__name__], workdir, base_env, options)
+            except Broken as exc:
+                outcome = {"problems": [str(exc)]}
+            results["staff"] = outcome
+            results["problems"] += [f"staff: {problem}" for problem in outcome["problems"]]
     except Broken as exc:
         results["problems"].append(str(exc))
     except KeyboardInterrupt:

@@ -1,7 +1,9 @@
-"""The baseline: a view that does the least a "save something" request can do, one INSERT in a transaction.
+"""The baselines: the least a "save something" request can do (one INSERT in a transaction), and the least
+a "show something" request can do (one SELECT of one row by primary key).
 
-It runs in the same gunicorn workers, behind the same middleware, as the real submit view, so the ratio of
-the two isolates what the submit path itself costs (validation, encryption, Argon2id, audit, case).
+They run in the same gunicorn workers, behind the same middleware, as the real views, so the ratio of the
+two isolates what the real path itself costs (validation, encryption, Argon2id, audit, case; or the staff
+pages' queries, decryption and templates).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 TABLE = "bench_bare"
 
@@ -42,6 +44,21 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
             f"INSERT INTO {TABLE} (created_at, payload) VALUES (%s, %s)", [timezone.now(), payload]
         )
     return HttpResponse(b"created\n", status=201, content_type="text/plain")
+
+
+@require_GET
+def bare_read(request: HttpRequest) -> HttpResponse:
+    """One case row's reference by primary key (`?id=`): a single indexed SELECT, no template, no ORM."""
+    try:
+        pk = int(request.GET.get("id", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reference FROM cases_case WHERE id = %s", [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    return HttpResponse(row[0].encode() + b"\n", content_type="text/plain")
 
 
 def create_table() -> None:

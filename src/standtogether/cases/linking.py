@@ -27,8 +27,8 @@ class Candidate:
 
 def candidates(case: Case, visible, limit: int = 10) -> list[Candidate]:
     """`visible` is the member's queryset (Case.visible.for_member): suggestions never cross agencies."""
-    reports = list(case.reports.prefetch_related("strands"))
-    linked = set(case.links.values_list("other_id", flat=True))
+    reports = list(case.reports.all())
+    linked = {link.other_id for link in case.links.all()}
     found: dict[int, Candidate] = {}
     others = Report.system.exclude(case=case).filter(case__in=visible).select_related("case")
     emails = {r.email_index for r in reports if r.email_index}
@@ -39,7 +39,7 @@ def candidates(case: Case, visible, limit: int = 10) -> list[Candidate]:
                 other.case_id, Candidate(other.case, LinkKind.REPEAT_VICTIM, "same contact details")
             )
     for report in reports:
-        strands = [s.pk for s in report.strands.all()]
+        strands = [s.pk for s in report.strands.all()]  # prefetched by the case page
         if report.area_id and report.setting_id and strands:
             nearby = others.filter(
                 area_id=report.area_id,

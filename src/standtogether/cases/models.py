@@ -52,12 +52,20 @@ class Outcome(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     def for_member(self, member) -> CaseQuerySet:
+        """Cases the member's agency owns, or was referred (waiting or accepted). A subquery, not a join:
+        no DISTINCT over every column, so it stays cheap with hundreds of thousands of cases."""
         if member is None or not member.active:
             return self.none()
-        return self.filter(
-            Q(owner_agency_id=member.agency_id)
-            | Q(referrals__to_agency_id=member.agency_id, referrals__status__in=["pending", "accepted"])
-        ).distinct()
+        referred = Referral.system.filter(
+            to_agency_id=member.agency_id, status__in=["pending", "accepted"]
+        ).values("case_id")
+        return self.filter(Q(owner_agency_id=member.agency_id) | Q(pk__in=referred))
+
+    def owned_by(self, member) -> CaseQuerySet:
+        """The member's agency's own cases (its queue)."""
+        if member is None or not member.active:
+            return self.none()
+        return self.filter(owner_agency_id=member.agency_id)
 
 
 class Case(models.Model):
@@ -110,7 +118,13 @@ class Case(models.Model):
         default_manager_name = "system"
         indexes = [
             models.Index(fields=["owner_agency", "status", "opened_at"]),
-            models.Index(fields=["owner_agency", "status", "next_due_at"]),
+            # The queue: an agency's open cases, soonest deadline first (PostgreSQL's ascending order
+            # already puts NULLs last, which is what the queue asks for).
+            models.Index(
+                fields=["owner_agency", "next_due_at", "-opened_at"],
+                name="case_queue",
+                condition=~Q(status="closed"),
+            ),
         ]
 
     def __str__(self) -> str:

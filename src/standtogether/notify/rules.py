@@ -43,8 +43,8 @@ def preferences_of(case) -> dict:
     return merged
 
 
-def verdict(case, channel: str, *, home_visit: bool = False) -> Verdict:
-    prefs = preferences_of(case)
+def verdict(case, channel: str, *, home_visit: bool = False, prefs: dict | None = None) -> Verdict:
+    prefs = prefs if prefs is not None else preferences_of(case)
     result = Verdict(channel=channel, allowed=True)
     if channel == "tracking":
         return result
@@ -78,4 +78,5 @@ def verdict(case, channel: str, *, home_visit: bool = False) -> Verdict:
 
 
 def all_verdicts(case) -> list[Verdict]:
-    return [verdict(case, channel) for channel in ("phone", "sms", "email", "letter")]
+    prefs = preferences_of(case)  # decrypt once for all four channels
+    return [verdict(case, channel, prefs=prefs) for channel in ("phone", "sms", "email", "letter")]

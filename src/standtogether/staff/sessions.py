@@ -42,5 +42,8 @@ class StaffSessionMiddleware:
             if expired(request):
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL}?expired=1")
-            request.session[SEEN_AT] = timezone.now().timestamp()
+            now = timezone.now().timestamp()
+            # Write only once a minute: saving the session on every request costs a write each time.
+            if now - request.session.get(SEEN_AT, 0) > 60:
+                request.session[SEEN_AT] = now
         return self.get_response(request)
