@@ -85,7 +85,11 @@ def _tell_supervisors(case: Case, clock: clocks.Clock) -> None:
 
 @task()
 def check_clocks(reschedule: bool = True) -> dict[str, int]:
+    from standtogether.intake.journey import purge_expired
+
     counts = run_clock_checks()
+    # Housekeeping on the same beat: unsent drafts (and their files) past their lifetime are deleted.
+    counts["drafts_purged"] = purge_expired()
     if reschedule:
         check_clocks.using(run_after=timezone.now() + INTERVAL).enqueue(True)
     return counts
