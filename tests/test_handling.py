@@ -256,3 +256,24 @@ def test_clock_settings_are_configuration(settings):
         "update_after_event",
         "update_interval_days",
     }
+
+
+def test_staff_confirm_strands_and_markers_when_classifying():
+    report, _ = make_report_with_secret(contact=AMINA, why={"strands": ["religion"], "markers": []})
+    staff = signed_in(member("warwickshire-hcp", Role.COORDINATOR))
+    page = staff.get(f"/staff/cases/{report.reference}/").content.decode()
+    assert 'value="religion" checked' in page  # starts from what the reporter perceived
+    staff.post(
+        f"/staff/cases/{report.reference}/classify/",
+        {
+            "classification": "crime",
+            "strands": ["religion", "race"],
+            "markers": ["misogyny"],
+            "version": report.case.version,
+        },
+    )
+    case = Case.system.get(pk=report.case_id)
+    assert case.classification == "crime"
+    assert {s.code for s in case.strands.all()} == {"religion", "race"}
+    assert [m.code for m in case.markers.all()] == ["misogyny"]
+    assert {s.code for s in report.strands.all()} == {"religion"}  # the reporter's own answer is kept

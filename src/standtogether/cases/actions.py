@@ -74,8 +74,17 @@ def assign_case(case: Case, officer: Membership, *, by: Membership, version: int
 
 
 @transaction.atomic
-def classify_case(case: Case, *, classification: str, by: Membership, version: int | None = None) -> Case:
-    """Staff decide crime / non-crime hate incident / not hate-related; the public form never asks."""
+def classify_case(
+    case: Case,
+    *,
+    classification: str,
+    by: Membership,
+    version: int | None = None,
+    strands: list | None = None,
+    markers: list | None = None,
+) -> Case:
+    """Staff decide crime / non-crime hate incident / not hate-related and confirm the strands and markers;
+    the public form never asks the reporter to decide."""
     policy.require(by, "classify", case)
     case = _locked(case, version)
     changed = ["classification"] if case.classification != classification else []
@@ -84,7 +93,19 @@ def classify_case(case: Case, *, classification: str, by: Membership, version: i
         case.status = CaseStatus.IN_REVIEW
         changed.append("status")
     _save(case, ["classification", "status"])
-    _audit(by, "case.classified", case, changed=changed, classification=classification)
+    for name, chosen in (("strands", strands), ("markers", markers)):
+        if chosen is not None:
+            getattr(case, name).set(chosen)
+            changed.append(name)
+    _audit(
+        by,
+        "case.classified",
+        case,
+        changed=changed,
+        classification=classification,
+        strands=[t.code for t in strands or []],
+        markers=[t.code for t in markers or []],
+    )
     return case
 
 

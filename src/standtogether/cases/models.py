@@ -78,6 +78,9 @@ class Case(models.Model):
     )
     risk = models.CharField(max_length=10, choices=Risk.choices, blank=True, default="")
     classification = models.CharField(max_length=10, choices=Classification.choices, blank=True, default="")
+    # Strands and markers as confirmed by staff (the reporter's own perception stays on each report).
+    strands = models.ManyToManyField("taxonomy.Strand", blank=True, related_name="+")
+    markers = models.ManyToManyField("taxonomy.Marker", blank=True, related_name="+")
     # The reporter's sharing choices (intake consent step); withdrawal empties it and is audited.
     consent_share = models.JSONField(default=list, blank=True)
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)

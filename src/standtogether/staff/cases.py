@@ -34,6 +34,7 @@ from standtogether.core.models import AuditEvent
 from standtogether.intake.text import FreeTextField
 from standtogether.notify import rules
 from standtogether.partners.models import Agency, Membership, Role
+from standtogether.taxonomy.models import Marker, Strand
 
 from . import membership as current_membership
 from .views import staff_required
@@ -54,6 +55,8 @@ def case_for(member: Membership, reference: str, action: str = "view") -> Case:
         Case.visible.for_member(member)
         .select_related("owner_agency", "officer__user", "officer__agency")
         .prefetch_related(
+            "strands",
+            "markers",
             "contacts",
             "escalations",
             "referrals__to_agency",
@@ -93,7 +96,26 @@ class ClassifyForm(forms.Form):
     classification = forms.ChoiceField(
         choices=Classification.choices, label=gettext_lazy("Classification"), required=False
     )
+    strands = forms.ModelMultipleChoiceField(
+        queryset=Strand.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("It can be because of:"),
+    )
+    markers = forms.ModelMultipleChoiceField(
+        queryset=Marker.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Or because of any of these?"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("strands", "markers"):
+            self.fields[name].label_from_instance = lambda term: term.label
 
 
 class ContactForm(forms.Form):
@@ -175,9 +197,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         else [],
         "links": list(case.links.all()),
         "risk_latest": case.risk_assessments.first(),
-        "classify_form": ClassifyForm(
-            initial={"version": case.version, "classification": case.classification, "risk": case.risk}
-        ),
+        "classify_form": ClassifyForm(initial=_classify_initial(case, reports)),
         "contact_form": ContactForm(),
         "refer_form": ReferForm(),
         "reveal_form": RevealForm(),
@@ -186,6 +206,22 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "warnings": matching.assignment_warnings(case, case.officer) if case.officer else [],
     }
     return render(request, "staff/case.html", context)
+
+
+def _classify_initial(case: Case, reports: list) -> dict:
+    """Confirmed strands and markers if staff have set them; otherwise what the reporters perceived."""
+    strands = [t.code for t in case.strands.all()] or sorted(
+        {t.code for r in reports for t in r.strands.all()}
+    )
+    markers = [t.code for t in case.markers.all()] or sorted(
+        {t.code for r in reports for t in r.markers.all()}
+    )
+    return {
+        "version": case.version,
+        "classification": case.classification,
+        "strands": strands,
+        "markers": markers,
+    }
 
 
 def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
@@ -266,7 +302,12 @@ def classify(request: HttpRequest, reference: str) -> HttpResponse:
         ClassifyForm,
         _("Choose a classification."),
         lambda case, member, data: actions.classify_case(
-            case, classification=data["classification"], by=member, version=data["version"]
+            case,
+            classification=data["classification"],
+            by=member,
+            version=data["version"],
+            strands=list(data["strands"]),
+            markers=list(data["markers"]),
         ),
         lambda _case: _("Classification saved."),
     )
