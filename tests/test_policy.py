@@ -69,8 +69,10 @@ def test_matrix(role, setup, consent):
     assert relation == expected_relation
     rule = policy.RULES.get((role, relation), policy.NOTHING)
     groups = set(rule.fields)
-    if relation in ("referred", "invited") and "police" not in consent:
-        groups -= policy.PERSONAL
+    if relation in ("referred", "invited"):
+        groups &= policy.PARTNER_NEEDS["police"]
+        if "police" not in consent:
+            groups -= policy.PERSONAL
     assert policy.fields(viewer, case) == groups
 
     client = signed_in(viewer)
@@ -154,3 +156,45 @@ def test_disabled_membership_sees_nothing_and_its_sessions_end():
     set_membership_active(worker, False, by="system")
     response = client.get(f"/staff/cases/{case.reference}/")
     assert response.status_code == 302 and "expired" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "agency,consent,expected",
+    [
+        # A housing provider: the person and the incident (with consent), never the evidence.
+        ("orbit-housing", ["school-landlord"], {"summary", "details", "contact", "identity"}),
+        ("orbit-housing", [], {"summary", "details"}),
+        # A school: what happened; the person's contact details only if they agreed; never the evidence.
+        ("example-secondary-school", [], {"summary", "details"}),
+        ("example-secondary-school", ["school-landlord"], {"summary", "details", "contact", "identity"}),
+        # The council: what happened, and the person only if they agreed.
+        ("warwick-dc", ["council"], {"summary", "details", "contact", "identity"}),
+        ("warwick-dc", ["police"], {"summary", "details"}),
+        # Victim Support: the person (with consent) to offer support, not the details or evidence.
+        ("victim-support", ["victim-support"], {"summary", "contact", "identity"}),
+    ],
+)
+def test_each_kind_of_partner_sees_only_what_its_job_needs(agency, consent, expected):
+    report = make_report(
+        contact={
+            "anonymous": "no",
+            "name": "N",
+            "email": "n@example.org",
+            "phone": "",
+            "address": "",
+            "channels": ["email"],
+            "safe_times": "",
+            "safety": [],
+        },
+        consent={"share": consent, "partnership_only": not consent},
+    )
+    partner = Agency.objects.get(code=agency)
+    Referral.system.create(
+        case=report.case,
+        to_agency=partner,
+        status="accepted",
+        by=member("warwickshire-hcp", Role.COORDINATOR),
+        created_at=report.case.opened_at,
+    )
+    caseworker = member(agency, Role.CASEWORKER)
+    assert set(policy.fields(caseworker, report.case)) == expected

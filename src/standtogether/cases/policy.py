@@ -98,6 +98,20 @@ CONSENT_FOR_KIND = {
 }
 
 
+# What a partner the case was referred to needs, by kind of agency: each sees only what its job needs
+# (a housing provider the person and the incident, to act on the tenancy, but not the evidence; a school
+# the incident, and the person only if they agreed). Consent always gates `contact` and `identity`.
+PARTNER_NEEDS = {
+    AgencyKind.POLICE: frozenset({SUMMARY, DETAILS, EVIDENCE, CONTACT, IDENTITY, AUDIT}),
+    AgencyKind.CPS: frozenset({SUMMARY, DETAILS, EVIDENCE, IDENTITY, AUDIT}),
+    AgencyKind.VICTIM_SUPPORT: frozenset({SUMMARY, CONTACT, IDENTITY, AUDIT}),
+    AgencyKind.HOUSING: frozenset({SUMMARY, DETAILS, CONTACT, IDENTITY, AUDIT}),
+    AgencyKind.SCHOOL: frozenset({SUMMARY, DETAILS, CONTACT, IDENTITY, AUDIT}),
+    AgencyKind.COUNCIL: frozenset({SUMMARY, DETAILS, CONTACT, IDENTITY, AUDIT}),
+    AgencyKind.COMMUNITY: frozenset({SUMMARY, CONTACT, IDENTITY, AUDIT}),
+}
+
+
 def consent_key(kind: str) -> str | None:
     return CONSENT_FOR_KIND.get(kind)
 
@@ -128,10 +142,10 @@ def rule(member: Membership, case) -> Rule:
 def fields(member: Membership, case) -> frozenset[str]:
     current = rule(member, case)
     groups = set(current.fields)
-    if relation(member, case) in (Relation.REFERRED, Relation.INVITED) and not consents(
-        case, member.agency.kind
-    ):
-        groups -= PERSONAL
+    if relation(member, case) in (Relation.REFERRED, Relation.INVITED):
+        groups &= PARTNER_NEEDS.get(member.agency.kind, frozenset({SUMMARY}))
+        if not consents(case, member.agency.kind):
+            groups -= PERSONAL
     return frozenset(groups)
 
 
