@@ -277,3 +277,14 @@ def test_staff_confirm_strands_and_markers_when_classifying():
     assert {s.code for s in case.strands.all()} == {"religion", "race"}
     assert [m.code for m in case.markers.all()] == ["misogyny"]
     assert {s.code for s in report.strands.all()} == {"religion"}  # the reporter's own answer is kept
+
+
+def test_a_concern_that_is_too_long_comes_back_with_its_text(client):
+    report, secret = make_report_with_secret(contact=AMINA)
+    _track(client, report, secret)
+    text = "Nobody called me back. " * 200  # over 3000 characters
+    response = client.post("/en/track/concern/", {"concern": text})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "up to 3000 characters" in page and "Nobody called me back." in page
+    assert not Escalation.system.filter(case=report.case).exists()

@@ -46,4 +46,9 @@ class RiskForm(forms.Form):
             self.fields[f"q_{question['code']}"] = forms.BooleanField(required=False, label=label)
 
     def answers(self) -> dict[str, bool]:
-        return {name[2:]: bool(value) for name, value in self.cleaned_data.items() if name.startswith("q_")}
+        return answers_from(self.cleaned_data)
+
+
+def answers_from(cleaned_data: dict) -> dict[str, bool]:
+    """Question code -> ticked, from the form's cleaned data (fields are named q_<code>)."""
+    return {name[2:]: bool(value) for name, value in cleaned_data.items() if name.startswith("q_")}

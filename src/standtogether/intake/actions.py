@@ -7,7 +7,6 @@ is not audited (it would put ten events per report in the chain); everything fro
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,7 +19,7 @@ from standtogether.taxonomy import terms
 from standtogether.taxonomy.models import Area, IncidentType, Marker, Setting, Strand
 
 from . import evidence as evidence_store
-from .journey import answers_for
+from .journey import answers_for, new_submit_key  # noqa: F401 - part of the actions API
 from .models import Addition, Draft, Evidence, Report
 from .uploads import CheckedFile
 
@@ -274,7 +273,3 @@ def add_information(report: Report, text: str, files: list[CheckedFile]) -> Addi
         addition=str(addition.uuid),
     )
     return addition
-
-
-def new_submit_key() -> str:
-    return secrets.token_urlsafe(24)

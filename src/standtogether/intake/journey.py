@@ -7,6 +7,7 @@ the back button or a lost connection loses nothing. Drafts expire (settings.DRAF
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -101,6 +102,16 @@ def save_answers(draft: Draft, slug: str, answers: dict, *, honeypot: bool = Fal
     draft.language = get_language() or draft.language
     draft.suspected_spam = draft.suspected_spam or honeypot
     draft.save(update_fields=["answers", "updated_at", "expires_at", "language", "suspected_spam"])
+
+
+def new_submit_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def issue_submit_key(draft: Draft) -> None:
+    """A fresh one-time key for the check page: a stale or tampered page can never send the report."""
+    draft.submit_key = new_submit_key()
+    draft.save(update_fields=["submit_key"])
 
 
 def answers_for(draft: Draft, slug: str) -> dict:

@@ -184,8 +184,7 @@ def check(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("intake:confirmation")
     if not draft.submit_key or errors:
-        draft.submit_key = actions.new_submit_key()
-        draft.save(update_fields=["submit_key"])
+        journey.issue_submit_key(draft)
     context = {
         "title": _("Check your answers before sending your report"),
         "sections": summary_sections(draft),
@@ -291,16 +290,20 @@ def track_status(request: HttpRequest) -> HttpResponse:
     report = tracking.tracked_report(request)
     if report is None:
         return redirect("intake:track")
-    return render(
-        request,
-        "intake/track_status.html",
-        {
-            "title": _("Your report"),
-            "view": tracking.project(report),
-            "added": request.GET.get("added"),
-            "anonymous": report.anonymous,
-        },
-    )
+    return _render_track_status(request, report)
+
+
+def _render_track_status(
+    request: HttpRequest, report, *, concern_text: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "title": _("Your report"),
+        "view": tracking.project(report),
+        "added": request.GET.get("added"),
+        "anonymous": report.anonymous,
+        "concern_text": concern_text,
+    }
+    return render(request, "intake/track_status.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -356,7 +359,7 @@ def track_concern(request: HttpRequest) -> HttpResponse:
         text = field.clean(request.POST.get("concern", ""))
     except forms.ValidationError:
         messages.error(request, _("Tell us what is wrong in a few words (up to 3000 characters)."))
-        return redirect("intake:track_status")
+        return _render_track_status(request, report, concern_text=request.POST.get("concern", ""), status=400)
     case_actions.raise_concern(report.case, text=text)
     return redirect("intake:track_status")
 

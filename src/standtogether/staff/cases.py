@@ -29,7 +29,7 @@ from standtogether.cases.models import (
     Outcome,
     Referral,
 )
-from standtogether.cases.risk import RiskForm
+from standtogether.cases.risk import RiskForm, answers_from
 from standtogether.core.models import AuditEvent
 from standtogether.intake.text import FreeTextField
 from standtogether.notify import rules
@@ -440,7 +440,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required
 def escalations(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    visible = Case.visible.for_member(member).filter(owner_agency_id=member.agency_id)
+    visible = Case.visible.owned_by(member)
     items = (
         Escalation.system.filter(case__in=visible, resolved_at__isnull=True)
         .select_related("case")
@@ -502,7 +502,7 @@ def assess(request: HttpRequest, reference: str) -> HttpResponse:
         _("Answer the questions, then save."),
         lambda case, member, data: actions.assess_risk(
             case,
-            answers={k[2:]: bool(v) for k, v in data.items() if k.startswith("q_")},
+            answers=answers_from(data),
             by=member,
             version=data["version"],
         ),
