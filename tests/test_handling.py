@@ -288,3 +288,46 @@ def test_a_concern_that_is_too_long_comes_back_with_its_text(client):
     assert response.status_code == 400
     assert "up to 3000 characters" in page and "Nobody called me back." in page
     assert not Escalation.system.filter(case=report.case).exists()
+
+
+def test_staff_forms_keep_what_was_typed_when_refused_in_conflict_or_incomplete():
+    """A refusal, a conflict or a mistake shows the case page again with the form as it was filled in."""
+    report, _ = make_report_with_secret(contact=PUPIL)
+    case = report.case
+    worker = member("warwickshire-hcp", Role.COORDINATOR)
+    client = signed_in(worker)
+    url = f"/staff/cases/{case.reference}"
+    refused = client.post(
+        f"{url}/contact/",
+        {"channel": "letter", "kind": "contact", "summary": "Wrote to say the school knows"},
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Not allowed" in page and "Wrote to say the school knows" in page
+    stale = case.version
+    client.post(f"{url}/classify/", {"classification": "crime", "version": stale})
+    conflict = client.post(
+        f"{url}/close/",
+        {"outcome": "support", "detail": "Victim Support met her twice.", "told": "on", "version": stale},
+    )
+    page = conflict.content.decode()
+    assert conflict.status_code == 409
+    assert "Someone else changed this case" in page and "Victim Support met her twice." in page
+    current = Case.system.get(pk=case.pk).version
+    assert f'name="version" value="{current}"' in page  # sending again saves against the case as it is now
+    incomplete = client.post(f"{url}/refer/", {"agency": "", "note": "Housing can move them quickly"})
+    assert incomplete.status_code == 400
+    assert "Housing can move them quickly" in incomplete.content.decode()
+    assert Case.system.get(pk=case.pk).status != "closed"
+
+
+def test_an_answer_to_a_concern_that_cannot_be_saved_comes_back_with_its_text():
+    report, _ = make_report_with_secret(contact=AMINA)
+    escalation = actions.raise_concern(report.case, text="Nobody has called me.")
+    coordinator = member("warwickshire-hcp", Role.COORDINATOR)
+    client = signed_in(coordinator)
+    answer = "We are sorry. Your officer will call you today. " * 70  # over 3000 characters
+    response = client.post(f"/staff/escalations/{escalation.pk}/", {"note": answer})
+    assert response.status_code == 400
+    assert "We are sorry. Your officer will call you today." in response.content.decode()
+    assert Escalation.system.get(pk=escalation.pk).resolved_at is None

@@ -174,7 +174,14 @@ def _revealed(request: HttpRequest, case: Case) -> bool:
 @staff_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     member = _member(request)
-    case = case_for(member, reference)
+    return _case_page(request, member, case_for(member, reference))
+
+
+def _case_page(
+    request: HttpRequest, member: Membership, case: Case, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page; `bound` puts back a form as the person filled it in, so a refusal, a conflict or a
+    mistake never loses what they typed (hidden version fields always carry the case as it is now)."""
     groups = policy.fields(member, case)
     reports = list(case.reports.all())  # prefetched with their terms and evidence in case_for
     context = {
@@ -205,7 +212,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "open_escalations": [e for e in case.escalations.all() if not e.resolved_at],
         "warnings": matching.assignment_warnings(case, case.officer) if case.officer else [],
     }
-    return render(request, "staff/case.html", context)
+    context.update(bound or {})
+    return render(request, "staff/case.html", context, status=status)
 
 
 def _classify_initial(case: Case, reports: list) -> dict:
@@ -229,9 +237,14 @@ def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     return redirect("staff_case", case.reference)
 
 
-def _failed(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+def _failed(
+    request: HttpRequest, case: Case, message: str, form=None, key: str = "", status: int = 400
+) -> HttpResponse:
+    """Say what went wrong on the case page itself, with the form as it was filled in."""
     messages.error(request, message)
-    return redirect("staff_case", case.reference)
+    member = _member(request)
+    fresh = case_for(member, case.reference)
+    return _case_page(request, member, fresh, {key: form} if form is not None else None, status)
 
 
 CONFLICT = gettext_lazy(
@@ -249,23 +262,26 @@ def _perform(
     done: Callable[[Any], str],
     refused: str = "%(reasons)s",
     form_needs_case: bool = False,
+    key: str = "",
 ) -> HttpResponse:
     """One shape for every case form: policy first (404 if not allowed), then the form, then one action.
 
     A stale version becomes the conflict message; a refusal (consent, contact safety, state) is shown
-    with its reasons; nothing the person typed is written anywhere else.
+    with its reasons. Every failure shows the case page again with the form as it was filled in (`key` is
+    its name in the page), so nothing typed is lost; nothing typed is written anywhere else.
     """
     member = _member(request)
     case = case_for(member, reference, permission)
     form = form_class(request.POST, case=case) if form_needs_case else form_class(request.POST)
     if not form.is_valid():
-        return _failed(request, case, invalid)
+        return _failed(request, case, invalid, form, key)
     try:
         result = call(case, member, form.cleaned_data)
     except actions.Conflict:
-        return _failed(request, case, str(CONFLICT))
+        return _failed(request, case, str(CONFLICT), form, key, status=409)
     except actions.Refused as exc:
-        return _failed(request, case, refused % {"reasons": " ".join(map(str, exc.reasons))})
+        reasons = " ".join(map(str, exc.reasons))
+        return _failed(request, case, refused % {"reasons": reasons}, form, key)
     except policy.PermissionDenied as exc:
         raise Http404 from exc
     return _done(request, case, done(result))
@@ -289,6 +305,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         call,
         lambda _case: _("Case assigned."),
         form_needs_case=True,
+        key="assign_form",
     )
 
 
@@ -310,6 +327,7 @@ def classify(request: HttpRequest, reference: str) -> HttpResponse:
             markers=list(data["markers"]),
         ),
         lambda _case: _("Classification saved."),
+        key="classify_form",
     )
 
 
@@ -325,6 +343,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
         lambda case, member, data: actions.record_contact(case, by=member, **data),
         lambda _contact: _("Contact recorded."),
         refused=_("Not allowed: %(reasons)s"),
+        key="contact_form",
     )
 
 
@@ -340,6 +359,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
         lambda case, member, data: actions.refer_case(case, data["agency"], reason=data["note"], by=member),
         lambda _referral: _("Referral sent."),
         refused=_("Not referred: %(reasons)s"),
+        key="refer_form",
     )
 
 
@@ -350,7 +370,7 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for(member, reference)
     form = RevealForm(request.POST)
     if not form.is_valid():
-        return _failed(request, case, _("Say why you need the contact details."))
+        return _failed(request, case, _("Say why you need the contact details."), form, "reveal_form")
     try:
         actions.read_sensitive(case, groups=[policy.CONTACT], reason=form.cleaned_data["reason"], by=member)
     except actions.Refused as exc:
@@ -361,12 +381,17 @@ def reveal(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    return _inbox_page(request, _member(request))
+
+
+def _inbox_page(request: HttpRequest, member: Membership, typed: dict | None = None, status: int = 200):
+    """The partner's referrals; `typed` puts back the reason someone wrote when their answer was refused."""
     referrals = Referral.system.filter(to_agency_id=member.agency_id, status="pending").select_related("case")
     return render(
         request,
         "staff/inbox.html",
-        {"title": _("Referrals to your agency"), "referrals": referrals, "member": member},
+        {"title": _("Referrals to your agency"), "referrals": referrals, "member": member, "typed": typed},
+        status=status,
     )
 
 
@@ -377,16 +402,14 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     referral = Referral.system.filter(pk=pk, to_agency_id=member.agency_id).select_related("case").first()
     if referral is None:
         raise Http404
+    reason = request.POST.get("reason", "")
     try:
         actions.respond_to_referral(
-            referral,
-            accept=request.POST.get("decision") == "accept",
-            reason=request.POST.get("reason", ""),
-            by=member,
+            referral, accept=request.POST.get("decision") == "accept", reason=reason, by=member
         )
     except actions.Refused as exc:
         messages.error(request, str(exc))
-        return redirect("staff_inbox")
+        return _inbox_page(request, member, {"pk": referral.pk, "text": reason}, status=400)
     except policy.PermissionDenied as exc:
         raise Http404 from exc
     messages.success(request, _("Answer recorded."))
@@ -434,12 +457,17 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         lambda _case: _("Case closed."),
         refused=_("Tell the reporter the outcome first, or record why they cannot be told."),
+        key="close_form",
     )
 
 
 @staff_required
 def escalations(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    return _escalations_page(request, _member(request))
+
+
+def _escalations_page(request: HttpRequest, member: Membership, typed: dict | None = None, status: int = 200):
+    """Open escalations the member may answer; `typed` puts back an answer that could not be saved."""
     visible = Case.visible.owned_by(member)
     items = (
         Escalation.system.filter(case__in=visible, resolved_at__isnull=True)
@@ -454,7 +482,8 @@ def escalations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/escalations.html",
-        {"title": _("Escalations"), "rows": rows, "member": member, "form": ResolveForm()},
+        {"title": _("Escalations"), "rows": rows, "member": member, "typed": typed},
+        status=status,
     )
 
 
@@ -467,8 +496,11 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write an answer for the reporter."))
-        return redirect("staff_escalations")
+        messages.error(
+            request, " ".join(form.errors.get("note", [])) or _("Write an answer for the reporter.")
+        )
+        typed = {"pk": escalation.pk, "text": request.POST.get("note", "")}
+        return _escalations_page(request, member, typed, status=400)
     try:
         actions.resolve_escalation(escalation, by=member, note=form.cleaned_data["note"])
     except (actions.Refused, policy.PermissionDenied) as exc:
@@ -507,6 +539,7 @@ def assess(request: HttpRequest, reference: str) -> HttpResponse:
             version=data["version"],
         ),
         lambda case: _("Risk assessed: %(level)s.") % {"level": case.get_risk_display()},
+        key="risk_form",
     )
 
 
