@@ -331,3 +331,17 @@ def test_an_answer_to_a_concern_that_cannot_be_saved_comes_back_with_its_text():
     assert response.status_code == 400
     assert "We are sorry. Your officer will call you today." in response.content.decode()
     assert Escalation.system.get(pk=escalation.pk).resolved_at is None
+
+
+def test_an_interpreter_request_is_a_flag_and_the_first_contact_clock_says_to_book_one():
+    report, _ = make_report_with_secret(
+        contact=AMINA, needs={"preferred_language": "ar", "interpreter": "yes", "interpreter_language": "ar"}
+    )
+    client = signed_in(member("warwickshire-hcp", Role.COORDINATOR))
+    page = client.get(f"/staff/cases/{report.case.reference}/").content.decode()
+    assert ">Interpreter</strong>" in page
+    assert "The reporter needs an interpreter. Book one in time for this first contact." in page
+    assert "An interpreter is needed (" in page or "Interpreter:" in page
+    plain, _ = make_report_with_secret(contact=AMINA)
+    other = client.get(f"/staff/cases/{plain.case.reference}/").content.decode()
+    assert "Book one in time" not in other

@@ -121,7 +121,7 @@ def test_a_case_from_the_queue_to_its_outcome_with_the_reporter_following_it(
     refer = case_form(staff, "refer")
     refer.locator("select[name=agency]").select_option(agency_pk("example-secondary-school"))
     send_case_form(staff, "refer")
-    assert "Not referred: the reporter did not agree to share with this kind of agency" in banners(staff)
+    assert "Not referred. The reporter did not agree to share with this kind of agency." in banners(staff)
     refer = case_form(staff, "refer")
     refer.locator("select[name=agency]").select_option(agency_pk("warwickshire-police"))
     refer.locator("[name=note]").fill("Racially aggravated public order offence.")

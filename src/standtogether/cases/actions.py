@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from standtogether.core import audit
 from standtogether.notify import rules
@@ -62,9 +63,9 @@ def assign_case(case: Case, officer: Membership, *, by: Membership, version: int
     policy.require(by, "assign", case)
     case = _locked(case, version)
     if officer.agency_id != case.owner_agency_id or not officer.active:
-        raise Refused("the officer must be an active member of the agency that owns the case")
+        raise Refused(_("The officer must be an active member of the agency that owns the case."))
     if officer.role not in (Role.CASEWORKER, Role.SUPERVISOR, Role.COORDINATOR):
-        raise Refused("only caseworkers, supervisors and coordinators handle cases")
+        raise Refused(_("Only caseworkers, supervisors and coordinators handle cases."))
     case.officer = officer
     case.status = CaseStatus.ASSIGNED
     case.last_key_event_at = timezone.now()
@@ -162,11 +163,11 @@ def refer_case(case: Case, agency: Agency, *, reason: str, by: Membership) -> Re
     """Only within the consent the reporter gave: the system blocks the rest."""
     policy.require(by, "refer", case)
     if agency.pk == case.owner_agency_id:
-        raise Refused("the case is already with this agency")
+        raise Refused(_("The case is already with this agency."))
     if not policy.consents(case, agency.kind):
-        raise Refused("the reporter did not agree to share with this kind of agency")
+        raise Refused(_("The reporter did not agree to share with this kind of agency."))
     if case.referrals.filter(to_agency=agency, status__in=["pending", "accepted"]).exists():
-        raise Refused("the case is already referred to this agency")
+        raise Refused(_("The case is already referred to this agency."))
     referral = Referral.system.create(
         case=case, to_agency=agency, by=by, reason=reason, created_at=timezone.now()
     )
@@ -181,9 +182,9 @@ def refer_case(case: Case, agency: Agency, *, reason: str, by: Membership) -> Re
 def respond_to_referral(referral: Referral, *, accept: bool, reason: str, by: Membership) -> Referral:
     policy.require(by, "respond_referral", referral.case)
     if by.agency_id != referral.to_agency_id or referral.status != ReferralStatus.PENDING:
-        raise Refused("this referral is not waiting for your agency")
+        raise Refused(_("This referral is not waiting for your agency."))
     if not accept and not reason.strip():
-        raise Refused("give a reason for declining")
+        raise Refused(_("Give a reason for declining."))
     referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
     referral.response_reason = reason
     referral.responded_at = timezone.now()
@@ -208,7 +209,7 @@ def read_sensitive(case: Case, *, groups: list[str], reason: str, by: Membership
     """A read of personal fields, with the reason (DPA 2018 s.62 consultation log)."""
     allowed = policy.fields(by, case)
     if not set(groups) <= allowed:
-        raise Refused("not allowed to read these fields")
+        raise Refused(_("Not allowed to read these fields."))
     _audit(by, "case.read_sensitive", case, reason=reason, groups=sorted(groups))
 
 
@@ -259,7 +260,7 @@ def resolve_escalation(escalation: Escalation, *, by: Membership, note: str) -> 
     permission = "resolve_concern" if escalation.kind == "concern" else "assign"
     policy.require(by, permission, escalation.case)
     if escalation.resolved_at:
-        raise Refused("already resolved")
+        raise Refused(_("Already resolved."))
     escalation.resolved_at = timezone.now()
     escalation.resolved_by = by
     escalation.save(update_fields=["resolved_at", "resolved_by"])
@@ -295,9 +296,9 @@ def close_case(
     policy.require(by, "close", case)
     case = _locked(case, version)
     if case.status == CaseStatus.CLOSED:
-        raise Refused("the case is already closed")
+        raise Refused(_("The case is already closed."))
     if not told and not not_told_reason.strip() and not case.flag_anonymous:
-        raise Refused("tell the reporter the outcome first, or record why they cannot be told")
+        raise Refused(_("Tell the reporter the outcome first, or record why they cannot be told."))
     now = timezone.now()
     case.status = CaseStatus.CLOSED
     case.closed_at = now
@@ -346,7 +347,7 @@ def link_cases(case: Case, other: Case, *, kind: str, by: Membership) -> CaseLin
     """Staff confirm a suggested link; both cases show it."""
     policy.require(by, "assign", case)
     policy.require(by, "view", other)
-    link, _ = CaseLink.system.get_or_create(
+    link, _created = CaseLink.system.get_or_create(
         case=case, other=other, kind=kind, defaults={"by": by, "at": timezone.now()}
     )
     CaseLink.system.get_or_create(case=other, other=case, kind=kind, defaults={"by": by, "at": link.at})
@@ -361,7 +362,7 @@ def merge_cases(into: Case, other: Case, *, by: Membership) -> Case:
     policy.require(by, "assign", into)
     policy.require(by, "assign", other)
     if into.pk == other.pk or other.status == CaseStatus.CLOSED:
-        raise Refused("choose another open case")
+        raise Refused(_("Choose another open case."))
     into = _locked(into, None)
     other = _locked(other, None)
     moved = other.reports.update(case=into)

@@ -30,6 +30,9 @@ LABELS = {
 }
 
 
+INTERPRETER_NOTE = _("The reporter needs an interpreter. Book one in time for this first contact.")
+
+
 def label_of(name: str):
     return LABELS.get(name.split(":")[0], name)
 
@@ -40,6 +43,7 @@ class Clock:
     label: Promise
     due_at: dt.datetime
     met_at: dt.datetime | None
+    note: str | Promise = ""
 
     @property
     def overdue(self) -> bool:
@@ -74,6 +78,7 @@ def clocks(case: Case) -> list[Clock]:
                 LABELS["first_contact"],
                 add_working_days(case.opened_at, limits["first_contact"]),
                 _first(contacts, {ContactKind.CONTACT, ContactKind.UPDATE, ContactKind.SUPPORT_OFFERED}),
+                INTERPRETER_NOTE if case.flag_interpreter else "",
             )
         )
         offered = _first(contacts, {ContactKind.SUPPORT_OFFERED})

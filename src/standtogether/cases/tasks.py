@@ -12,7 +12,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from standtogether.partners.models import Membership, Role
@@ -53,14 +55,13 @@ def _remind(case: Case, clock: clocks.Clock) -> int:
     except IntegrityError:
         return 0  # already reminded for this deadline
     # Staff e-mail names the case reference and the deadline only: no report content leaves the system.
-    due = timezone.localtime(clock.due_at)
-    send_mail(
-        f"Due soon: {clock.label} for case {case.reference}",
-        f"{clock.label} for case {case.reference} is due by {due:%d %b %Y %H:%M}.\n"
-        f"{settings.PUBLIC_BASE_URL}/staff/cases/{case.reference}/",
-        None,
+    _staff_mail(
         [case.officer.user.email],
-        fail_silently=True,
+        _("Due soon: %(clock)s for case %(reference)s"),
+        _("%(clock)s for case %(reference)s is due by %(due)s."),
+        case,
+        clock,
+        f"/staff/cases/{case.reference}/",
     )
     return 1
 
@@ -72,11 +73,24 @@ def _tell_supervisors(case: Case, clock: clocks.Clock) -> None:
     ).select_related("user")
     recipients = sorted({m.user.email for m in people if m.user.email})
     if recipients:
+        _staff_mail(
+            recipients,
+            _("Missed deadline: %(clock)s for case %(reference)s"),
+            _("%(clock)s for case %(reference)s was due by %(due)s and has not been met."),
+            case,
+            clock,
+            "/staff/escalations/",
+        )
+
+
+def _staff_mail(recipients, subject, body, case: Case, clock: clocks.Clock, path: str) -> None:
+    """Staff e-mail in the partnership's language (LANGUAGE_CODE): the reference, the deadline, a link."""
+    with translation.override(settings.LANGUAGE_CODE):
+        due = date_format(timezone.localtime(clock.due_at), "DATETIME_FORMAT")
+        facts = {"clock": str(clock.label), "reference": case.reference, "due": due}
         send_mail(
-            f"Missed deadline: {clock.label} for case {case.reference}",
-            f"{clock.label} for case {case.reference} was due by "
-            f"{timezone.localtime(clock.due_at):%d %b %Y %H:%M} and has not been met.\n"
-            f"{settings.PUBLIC_BASE_URL}/staff/escalations/",
+            str(subject) % facts,
+            f"{str(body) % facts}\n{settings.PUBLIC_BASE_URL}{path}",
             None,
             recipients,
             fail_silently=True,

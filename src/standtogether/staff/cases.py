@@ -342,7 +342,7 @@ def contact(request: HttpRequest, reference: str) -> HttpResponse:
         _("Choose how and what, and write a short summary."),
         lambda case, member, data: actions.record_contact(case, by=member, **data),
         lambda _contact: _("Contact recorded."),
-        refused=_("Not allowed: %(reasons)s"),
+        refused=_("Not allowed. %(reasons)s"),
         key="contact_form",
     )
 
@@ -358,7 +358,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
         _("Choose an agency."),
         lambda case, member, data: actions.refer_case(case, data["agency"], reason=data["note"], by=member),
         lambda _referral: _("Referral sent."),
-        refused=_("Not referred: %(reasons)s"),
+        refused=_("Not referred. %(reasons)s"),
         key="refer_form",
     )
 
