@@ -79,7 +79,9 @@ def test_arabic_reviewer_reports_anonymously_and_reads_the_officers_update_witho
     assert report.anonymous and report.preferred_language == "ar"
     officer = member("warwickshire-hcp", Role.COORDINATOR)
     with translation.override("en"):  # the officer works in English; the update is written in Arabic
-        case_actions.record_contact(report.case, channel="tracking", kind="update", summary=UPDATE, by=officer)
+        case_actions.record_contact(
+            report.case, channel="tracking", kind="update", summary=UPDATE, by=officer
+        )
 
     page.goto("/ar/track/")
     _arabic_page(page, "14-track")
