@@ -9,6 +9,7 @@ from standtogether.core import views as core_views
 from standtogether.intake import views as intake_views
 from standtogether.staff import cases as staff_cases
 from standtogether.staff import views as staff_views
+from standtogether.staff import webauthn as staff_webauthn
 
 handler400 = core_views.bad_request
 handler404 = core_views.not_found
@@ -29,6 +30,9 @@ urlpatterns = [
     path("staff/login/", staff_views.login_view, name="staff_login"),
     path("staff/verify/", staff_views.verify, name="staff_verify"),
     path("staff/mfa/setup/", staff_views.mfa_setup, name="staff_mfa_setup"),
+    path("staff/mfa/keys/", staff_views.security_keys, name="staff_security_keys"),
+    path("staff/mfa/keys/<int:pk>/remove/", staff_views.remove_security_key, name="staff_remove_key"),
+    path("staff/mfa/webauthn/", include((staff_webauthn.urlpatterns, staff_webauthn.app_name))),
     path("staff/logout/", staff_views.logout_view, name="staff_logout"),
     path("staff/settings/", admin.site.urls),
     path("staff/choose/", staff_views.choose_membership, name="staff_choose"),

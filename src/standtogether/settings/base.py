@@ -5,6 +5,7 @@ Documented in docs/configuration.md. Keys never live in the database or in git: 
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -229,6 +231,22 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stand Together <no-re
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "standtogether.notify.sms.FileBackend")
 SMS_DIR = Path(os.environ.get("SMS_DIR", VAR_DIR / "sms"))
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Staff security keys and passkeys (WebAuthn through django-otp-webauthn): a second factor after the
+# password, beside the authenticator app (which stays mandatory). A key is bound to the relying-party id,
+# the domain staff sign in at: changing it means everyone adds their keys again. Origins are the exact
+# scheme://host[:port] the staff pages are served from. Both default to PUBLIC_BASE_URL's; an IP address
+# cannot be a relying-party id, so development at 127.0.0.1 uses keys at http://localhost:<port>.
+_public = urlsplit(PUBLIC_BASE_URL)
+_public_host = _public.hostname or "localhost"
+if _public_host in {"127.0.0.1", "::1"}:
+    _public_host = "localhost"
+_public_origin = f"{_public.scheme}://{_public_host}" + (f":{_public.port}" if _public.port else "")
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", _public_host)
+OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Stand Together")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", _public_origin)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a key replaces the code, never the password
+OTP_WEBAUTHN_TIMEOUT_SECONDS = int(os.environ.get("WEBAUTHN_TIMEOUT_SECONDS", 300))
 
 # Victims' Code clocks (cases/clocks.py), in working days unless named *_days. Local standards vary:
 # configure per partnership.

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from standtogether.cases.models import Case
 
-from . import actions
+from . import actions, webauthn
 from . import membership as current_membership
 from .forms import StaffLoginForm, TokenForm
 
@@ -84,10 +86,18 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             actions.verify_second_factor(request, device)
             return redirect(_next(request))
+    keys = webauthn.has_keys(request.user)
     return render(
         request,
         "staff/verify.html",
-        {"title": _("Enter your code"), "form": form, "next": _next(request)},
+        {
+            "title": _("Confirm it is you") if keys else _("Enter your code"),
+            "form": form,
+            "next": _next(request),
+            "keys": keys,
+            "webauthn_config": webauthn.configuration(request) if keys else None,
+            "webauthn_messages": webauthn.messages() if keys else None,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -162,6 +172,40 @@ def choose_membership(request: HttpRequest) -> HttpResponse:
     except ValueError:
         pass
     return redirect("staff_home")
+
+
+@require_http_methods(["GET"])
+@staff_required
+def security_keys(request: HttpRequest) -> HttpResponse:
+    """The person's security keys and passkeys: add one (needs JavaScript), see them, remove one."""
+    keys = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).order_by("created_at", "pk")
+    return render(
+        request,
+        "staff/security_keys.html",
+        {
+            "title": _("Security keys and passkeys"),
+            "keys": keys,
+            "member": current_membership.current(request),
+            "webauthn_config": webauthn.configuration(request),
+            "webauthn_messages": webauthn.messages(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def remove_security_key(request: HttpRequest, pk: int) -> HttpResponse:
+    signed_in_with = request.user.otp_device
+    actions.remove_security_key(request, pk)
+    if isinstance(signed_in_with, WebAuthnCredential) and signed_in_with.pk == pk:
+        # This session was verified with that key, so it is not verified any more (the action says why).
+        messages.success(
+            request,
+            _("Security key or passkey removed. You signed in with it: enter a code to carry on."),
+        )
+        return redirect(f"{reverse('staff_verify')}?next={quote(reverse('staff_security_keys'))}")
+    messages.success(request, _("Security key or passkey removed."))
+    return redirect("staff_security_keys")
 
 
 @require_POST
