@@ -112,6 +112,37 @@ def test_matrix(role, setup, consent):
             assert response.status_code == 404 and before == after, (action, response.status_code)
 
 
+# Staff pages about the partnership, not one case: every page in policy.PARTNERSHIP_PAGES has its URL here.
+PARTNERSHIP_URLS = {"languages": "/staff/languages/"}
+TRANSLATION_URLS = ["/staff/translate/", "/staff/translate/ar/", "/staff/translate/ar/download/"]
+
+
+def test_every_partnership_page_in_the_table_is_probed():
+    assert set(PARTNERSHIP_URLS) == set(policy.PARTNERSHIP_PAGES)
+
+
+@pytest.mark.parametrize("agency", ["warwickshire-hcp", "victim-support"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(policy.PARTNERSHIP_PAGES))
+def test_partnership_pages_open_for_the_roles_in_the_table(page, role, agency):
+    viewer = member(agency, role)
+    response = signed_in(viewer).get(PARTNERSHIP_URLS[page])
+    assert response.status_code == (200 if role in policy.PARTNERSHIP_PAGES[page] else 404)
+
+
+@pytest.mark.parametrize("translator", [True, False], ids=["translator", "not-translator"])
+@pytest.mark.parametrize("role", ROLES)
+def test_translation_pages_open_for_the_translator_flag_whatever_the_role(role, translator):
+    viewer = member("equip", role, translator=translator)
+    assert policy.can_translate(viewer) is translator
+    client = signed_in(viewer)
+    for url in TRANSLATION_URLS:
+        assert client.get(url).status_code == (200 if translator else 404), url
+    # Nor can anyone without the flag save a translation (denied before anything is read or written).
+    if not translator:
+        assert client.post("/staff/translate/ar/", {"key": "0" * 16, "msgstr_0": "x"}).status_code == 404
+
+
 def test_idor_other_agency_ids_look_like_nothing():
     case = _case("owner", ["police"])
     stranger = member("victim-support", Role.SUPERVISOR)

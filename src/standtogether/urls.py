@@ -6,7 +6,9 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from standtogether.core import views as core_views
+from standtogether.intake import accessibility
 from standtogether.intake import views as intake_views
+from standtogether.languages import views as language_views
 from standtogether.staff import cases as staff_cases
 from standtogether.staff import views as staff_views
 from standtogether.staff import webauthn as staff_webauthn
@@ -51,12 +53,17 @@ urlpatterns = [
     path("staff/escalations/<int:pk>/", staff_cases.resolve, name="staff_resolve"),
     path("staff/referrals/", staff_cases.inbox, name="staff_inbox"),
     path("staff/referrals/<int:pk>/", staff_cases.respond, name="staff_respond"),
+    path("staff/languages/", language_views.languages, name="staff_languages"),
+    path("staff/translate/", language_views.translate_index, name="staff_translate"),
+    path("staff/translate/<slug:code>/", language_views.translate, name="staff_translate_language"),
+    path("staff/translate/<slug:code>/download/", language_views.download, name="staff_translate_download"),
 ]
 
 # Stable public URLs: posters and QR codes point at /<lang>/report/ and friends.
 urlpatterns += i18n_patterns(
     path("", intake_views.home, name="home"),
     path("support/", intake_views.support, name="support"),
+    path("accessibility/", accessibility.statement, name="accessibility"),
     path("", include("standtogether.intake.urls")),
     prefix_default_language=True,
 )

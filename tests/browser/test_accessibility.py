@@ -152,6 +152,7 @@ def _rejected_upload(page, lang):
 PAGES: dict[str, Callable] = {
     "home": _goto("/"),
     "support": _goto("/support/"),
+    "accessibility": _goto("/accessibility/"),
     "report-start": _goto("/report/"),
     **{f"step-{slug}": _step(slug) for slug in STEP_SLUGS},
     "check-answers": _check,
@@ -211,6 +212,7 @@ def test_page_has_no_axe_violations_and_reflows_at_320_px(new_context, exit_page
 NO_JS_PATHS = [
     "/",
     "/support/",
+    "/accessibility/",
     "/report/",
     *[f"/report/{slug}/" for slug in STEP_SLUGS],
     "/report/check/",  # the step pages above made the draft it needs

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.browser
 PUBLIC_PATHS = [
     "/",
     "/support/",
+    "/accessibility/",
     "/report/",
     *[f"/report/{slug}/" for slug in STEP_SLUGS],
     "/report/check/",  # needs the draft the step pages above made

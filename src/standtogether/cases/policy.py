@@ -112,6 +112,24 @@ PARTNER_NEEDS = {
 }
 
 
+# Staff pages about the partnership rather than one case, and the roles that may open them (anyone else
+# gets 404, like a case they may not see). Tests are generated from this table too.
+PARTNERSHIP_PAGES: dict[str, frozenset[str]] = {
+    "languages": frozenset({Role.COORDINATOR, Role.AGENCY_ADMIN}),
+}
+
+
+def can_open(member: Membership | None, page: str) -> bool:
+    return bool(member and member.active and member.role in PARTNERSHIP_PAGES.get(page, frozenset()))
+
+
+def can_translate(member: Membership | None) -> bool:
+    """Editing the site's translations is a task some people are trusted with whatever their role (a
+    community reviewer may hold any role, or the least one: analyst): a flag on the membership, set in the
+    admin. It gives no access to any case."""
+    return bool(member and member.active and member.translator)
+
+
 def consent_key(kind: str) -> str | None:
     return CONSENT_FOR_KIND.get(kind)
 

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from .actions import set_membership_active
-from .models import Agency, Membership
+from .models import Agency, Membership, RelayRoute
+
+
+class RelayRouteInline(admin.TabularInline):
+    model = RelayRoute
+    extra = 0
 
 
 @admin.register(Agency)
@@ -9,12 +14,13 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "is_support_service", "receives_new_reports", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
+    inlines = [RelayRouteInline]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "agency", "role", "job_title", "active"]
-    list_filter = ["agency", "role", "active"]
+    list_display = ["user", "agency", "role", "job_title", "translator", "active"]
+    list_filter = ["agency", "role", "translator", "active"]
     actions = ["disable"]
 
     @admin.action(description="Disable (ends all their sessions now)")

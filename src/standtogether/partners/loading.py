@@ -9,7 +9,7 @@ from django.db import transaction
 
 from standtogether.taxonomy.models import Area
 
-from .models import Agency
+from .models import Agency, RelayRoute
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "warwickshire.json"
 
@@ -21,9 +21,24 @@ def load_agencies(path: Path = DEFAULT_FILE) -> int:
         entry = dict(entry)
         code = entry.pop("code")
         area = entry.pop("area", None)
+        relay = entry.pop("relay", None)
         entry["area"] = Area.objects.get(code=area) if area else None
-        Agency.objects.update_or_create(code=code, defaults=entry)
+        agency, _ = Agency.objects.update_or_create(code=code, defaults=entry)
+        if relay is not None:
+            load_relay_routes(agency, relay)
     return len(entries)
+
+
+def load_relay_routes(agency: Agency, routes: list[dict]) -> None:
+    """The file lists an agency's relay routes in full: one per kind; kinds it no longer lists go."""
+    kinds = []
+    for route in routes:
+        values = dict(route)
+        kind = values.pop("kind")
+        kinds.append(kind)
+        values.setdefault("active", True)
+        RelayRoute.objects.update_or_create(agency=agency, kind=kind, defaults=values)
+    RelayRoute.objects.filter(agency=agency).exclude(kind__in=kinds).delete()
 
 
 DEMO_STAFF_FILE = Path(__file__).parent / "data" / "demo_staff.json"

@@ -38,6 +38,45 @@ class Agency(models.Model):
         return self.name
 
 
+class RelayKind(models.TextChoices):
+    TEXT_RELAY = "text-relay", _("Text relay")
+    BSL_VIDEO = "bsl-video", _("BSL video relay")
+
+
+class RelayRoute(models.Model):
+    """How a Deaf person, or someone who finds it hard to hear or speak, reaches an agency: text relay
+    (Relay UK: 18001 before the number) or British Sign Language through a video relay service.
+
+    Configuration: the `relay` list of an agency in the partnership's data file, edited in the admin. A
+    video relay is a plain link to the outside service: nothing of it is embedded or loaded by our pages.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="relay_routes")
+    kind = models.CharField(max_length=20, choices=RelayKind.choices)
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="text relay: the number to dial after 18001 (empty: the agency's phone number)",
+    )
+    url = models.URLField(blank=True, help_text="BSL video relay: the page where a call starts")
+    hours = models.CharField(
+        max_length=200, blank=True, help_text="when it is open, in plain words: e.g. 24 hours, every day"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["agency__name", "kind"]
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="one_relay_route_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.get_kind_display()}"
+
+    @property
+    def number(self) -> str:
+        """The number a text relay call goes to (without the 18001 prefix)."""
+        return self.phone or self.agency.phone
+
+
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     SUPERVISOR = "supervisor", _("Supervisor")
@@ -63,6 +102,10 @@ class Membership(models.Model):
     )
     languages = models.JSONField(
         default=list, blank=True, help_text='language codes spoken, e.g. ["en", "pl"]'
+    )
+    translator = models.BooleanField(
+        default=False,
+        help_text="may edit the translations at /staff/translate/, whatever the role",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,6 +4,7 @@ Documented in docs/configuration.md. Keys never live in the database or in git: 
 """
 
 import os
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "standtogether.intake",
     "standtogether.staff",
     "standtogether.notify",
+    "standtogether.languages",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,6 +179,11 @@ LANGUAGES = [
     if code in ALL_LANGUAGES
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's status (machine draft or community reviewed, by whom, when): a data file kept in git
+# beside the catalogues it describes (languages/status.py, docs/translation/README.md).
+LANGUAGE_STATUS_FILE = Path(
+    os.environ.get("LANGUAGE_STATUS_FILE", BASE_DIR / "partners" / "data" / "languages.json")
+)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/London"
@@ -280,6 +287,12 @@ CLOCKS = {
 EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Warwickshire Hate Crime Partnership")
 REFERENCE_PREFIX = os.environ.get("REFERENCE_PREFIX", "WST")
+# The accessibility statement (/<lang>/accessibility/): who answers requests for another format and
+# reports of accessibility problems, how fast, and when the statement was last reviewed (YYYY-MM-DD).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibility@example.org")
+ACCESSIBILITY_CONTACT_PHONE = os.environ.get("ACCESSIBILITY_CONTACT_PHONE", "")
+ACCESSIBILITY_REPLY_DAYS = int(os.environ.get("ACCESSIBILITY_REPLY_DAYS", 5))
+ACCESSIBILITY_REVIEWED = date.fromisoformat(os.environ.get("ACCESSIBILITY_REVIEWED", "2026-11-29"))
 
 # Strict CSP: our own origin only, scripts by nonce, never framed.
 CONTENT_SECURITY_POLICY = {
