@@ -324,7 +324,9 @@ def write(code: str, key: str, texts: list[str], *, fuzzy: bool, version: str) -
                 check=False,
             )
             if result.returncode != 0:
-                raise CatalogueError(_("This translation would break the page. Check the % signs and tags."))
+                raise CatalogueError(
+                    _("This translation would break the page. Check the percent signs and the tags.")
+                )
             for made in (new_po, new_mo):
                 os.chmod(made, po_path.stat().st_mode & 0o777)
             os.replace(new_mo, po_path.with_suffix(".mo"))
