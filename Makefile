@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-src/standtogether/static/dist/standtogether.css: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
+src/standtogether/static/dist/standtogether.css: node_modules/.installed $(wildcard assets/*.mjs) $(wildcard assets/scss/*.scss)
 	npm run --silent build
 
 assets: src/standtogether/static/dist/standtogether.css

@@ -3,6 +3,7 @@
 // never included; the crown and logotype are simply not used by our templates.
 import * as sass from "sass";
 import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
+import { buildFonts } from "./fonts.mjs";
 
 const out = "src/standtogether/static/dist";
 mkdirSync(out, { recursive: true });
@@ -13,8 +14,10 @@ const result = sass.compile("assets/scss/main.scss", {
   quietDeps: true,
   silenceDeprecations: ["import", "global-builtin"],
 });
-writeFileSync(`${out}/standtogether.css`, result.css);
+// Self-hosted fonts (assets/fonts.mjs): the files go to dist/fonts/, the @font-face rules after our CSS.
+const css = result.css + "\n" + buildFonts(out);
+writeFileSync(`${out}/standtogether.css`, css);
 for (const name of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   copyFileSync(`node_modules/govuk-frontend/dist/govuk/${name}`, `${out}/${name}`);
 }
-console.log(`built ${out}/standtogether.css (${result.css.length} bytes) and govuk-frontend.min.js`);
+console.log(`built ${out}/standtogether.css (${css.length} bytes), fonts/ and govuk-frontend.min.js`);
