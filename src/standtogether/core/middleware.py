@@ -14,9 +14,10 @@ class PrivacyHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/static/"):
+        if not request.path.startswith("/static/") and not getattr(response, "public_material", False):
             # Journey, tracking and staff pages hold personal data: never stored by a browser or proxy,
-            # so the back button on a shared phone does not show someone's report.
+            # so the back button on a shared phone does not show someone's report. Only a response that
+            # says it is the same public material for everyone (the printable PDFs) may be cached.
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, max-age=0"
         response.setdefault("Referrer-Policy", "same-origin")

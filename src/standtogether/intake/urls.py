@@ -5,6 +5,7 @@ from . import views
 app_name = "intake"
 
 urlpatterns = [
+    path("support/print/<slug:kind>.pdf", views.printed_material, name="printed"),
     path("report/", views.start, name="start"),
     path("report/check/", views.check, name="check"),
     path("report/sent/", views.confirmation, name="confirmation"),

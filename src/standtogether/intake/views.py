@@ -5,17 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from standtogether.cases import actions as case_actions
 from standtogether.core import ratelimit
 from standtogether.partners.models import Agency
 
-from . import actions, journey, tracking
+from . import actions, journey, printed, tracking
 from .forms import AddInformationForm, ResumeForm, TrackForm
 from .review import summary_sections
 from .text import FreeTextField
@@ -40,7 +41,32 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def support(request: HttpRequest) -> HttpResponse:
     services = Agency.objects.filter(is_support_service=True, active=True)
-    return render(request, "public/support.html", {"title": _("Help and support"), "services": services})
+    return render(
+        request,
+        "public/support.html",
+        {
+            "title": _("Help and support"),
+            "services": services,
+            "downloads": printed.downloads(get_language()),
+        },
+    )
+
+
+@require_safe
+def printed_material(request: HttpRequest, kind: str) -> FileResponse:
+    """The guide, poster or paper form as a PDF in the page's language, built on its first request."""
+    language = get_language()
+    try:
+        path = printed.cached_pdf(kind, language)
+    except LookupError as error:
+        raise Http404 from error
+    response = FileResponse(
+        path.open("rb"), content_type="application/pdf", filename=f"stand-together-{kind}-{language}.pdf"
+    )
+    # The same public leaflet for everyone: caches may keep it (core/middleware.py lets this through).
+    response.public_material = True  # type: ignore[attr-defined]
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _step_context(step: journey.Step, form, draft, **extra) -> dict:

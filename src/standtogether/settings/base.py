@@ -238,6 +238,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stand Together <no-re
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "standtogether.notify.sms.FileBackend")
 SMS_DIR = Path(os.environ.get("SMS_DIR", VAR_DIR / "sms"))
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The public address printed on posters, guides and paper forms and in their QR codes
+# (<SITE_URL>/<lang>/report/). Paper outlives a deployment: set it to the address people will type.
+SITE_URL = (os.environ.get("STANDTOGETHER_SITE_URL") or PUBLIC_BASE_URL).rstrip("/")
+# Generated PDFs (intake/printed.py, `manage.py build_print`): public material, kept outside web roots.
+PRINT_ROOT = Path(os.environ.get("PRINT_ROOT", VAR_DIR / "print"))
 
 # Staff security keys and passkeys (WebAuthn through django-otp-webauthn): a second factor after the
 # password, beside the authenticator app (which stays mandatory). A key is bound to the relying-party id,
@@ -330,6 +335,9 @@ LOGGING = {
         # django.request would log the request line of every 4xx; the scrub filter removes request objects.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+        # WeasyPrint (printed material) reports every layout step and font file at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 ADMINS: list[tuple[str, str]] = []

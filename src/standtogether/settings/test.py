@@ -13,6 +13,7 @@ EVIDENCE_DIR = _tmp / "evidence"
 SUBMIT_MIN_SECONDS = int(os.environ.get("SUBMIT_MIN_SECONDS", 0))
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SMS_DIR = _tmp / "sms"
+PRINT_ROOT = _tmp / "print"  # PDFs built by tests never land in the development var/
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # tests point it at a real local listener
 EMAIL_PORT = 1  # nothing listens here: a test that forgets the listener fails loudly
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
