@@ -1,4 +1,4 @@
-"""axe-core on every public page and error state, in English and Arabic, at desktop width and at 320 px.
+"""axe-core on every public page and error state, in every offered language, at desktop width and at 320 px.
 
 Each page is its own test. A page is first brought to its state (a draft, a sent report, an error), then
 axe runs on it at 1280 px; the viewport is then narrowed to 320 CSS px (WCAG 1.4.10 reflow): the page must
@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 
 from .conftest import MOBILE, axe, format_violations, horizontal_overflow
 from .flows import STEP_SLUGS, create_report, open_tracking, send_report, start_draft, submit, url
 
 pytestmark = pytest.mark.browser
 
-LANGUAGES = {"en": "ltr", "ar": "rtl"}
+LANGUAGES = {code: "rtl" if code in settings.RTL_LANGUAGES else "ltr" for code, _name in settings.LANGUAGES}
 WRONG_RESUME_CODE = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ12"
 WRONG_TRACKING_CODE = "ABCD-EFGH-JKMN-PQRS"
 NOT_A_PICTURE = b"This is a text file with a .jpg name, not a photo.\n"
