@@ -48,6 +48,7 @@ serve-setup: install assets
 # No access log: public routes must never record an IP address or user agent.
 run: serve-setup
 	$(PY) manage.py check_clocks --enqueue
+	nice $(PY) manage.py build_print > var/print.log 2>&1 &  # the PDFs, rebuilt in the background (atomic writes)
 	@echo "Stand Together is at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	$(PY) manage.py db_worker --interval 5 > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
