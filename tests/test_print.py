@@ -21,27 +21,13 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from standtogether.intake import journey, printed
+from tests.fonts import FAMILY
 
 pytestmark = pytest.mark.django_db
 
 SITE = "https://report.example.org"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 EXTRACTABLE = {"en", "pl", "ro", "bg", "pt", "uk"}  # Latin and Cyrillic: pypdf reads the words back
-FAMILY = {
-    "en": "Noto Sans",
-    "ar": "Noto Naskh Arabic",
-    "ur": "Noto Nastaliq Urdu",
-    "ps": "Noto Naskh Arabic",
-    "fa": "Noto Naskh Arabic",
-    "pa": "Noto Sans Gurmukhi",
-    "gu": "Noto Sans Gujarati",
-    "bn": "Noto Sans Bengali",
-    "pl": "Noto Sans",
-    "ro": "Noto Sans",
-    "bg": "Noto Sans",
-    "pt": "Noto Sans",
-    "uk": "Noto Sans",
-}
 OURS = {"Noto Sans", *FAMILY.values()}
 _BUILT: dict[tuple[str, str], bytes] = {}  # one build per language and kind, shared by this module's tests
 

@@ -14,26 +14,13 @@ import re
 import pytest
 from django.conf import settings
 
+from tests.fonts import FAMILY
+
 from .conftest import ARTIFACTS_DIR, LOCAL_HOSTS
 from .flows import url
 
 pytestmark = pytest.mark.browser
 
-FAMILY = {
-    "en": "Noto Sans",
-    "ar": "Noto Naskh Arabic",
-    "ur": "Noto Nastaliq Urdu",
-    "ps": "Noto Naskh Arabic",
-    "fa": "Noto Naskh Arabic",
-    "pa": "Noto Sans Gurmukhi",
-    "gu": "Noto Sans Gujarati",
-    "bn": "Noto Sans Bengali",
-    "pl": "Noto Sans",
-    "ro": "Noto Sans",
-    "bg": "Noto Sans",
-    "pt": "Noto Sans",
-    "uk": "Noto Sans",
-}
 SCREENSHOTS = ARTIFACTS_DIR / "fonts"
 
 _FONT_STATE = """async ([family, selector]) => {
