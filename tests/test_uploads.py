@@ -558,6 +558,19 @@ def test_a_half_png_is_corrupt():
     assert rejected_code("half.png", data[: len(data) // 2]) == "corrupt"
 
 
+def test_a_half_picture_is_corrupt_even_after_the_pdf_library_is_loaded():
+    """WeasyPrint (printed material) switches Pillow to accept truncated pictures when it is imported;
+    uploads must stay strict in the same process."""
+    import weasyprint  # noqa: F401 - imported for its side effect on Pillow
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it
+    data = png_bytes(noise_image((200, 200)))
+    assert rejected_code("half.png", data[: len(data) // 2]) == "corrupt"
+    data = jpeg_bytes(noise_image((200, 200)), quality=95)
+    assert rejected_code("half.jpg", data[: len(data) // 2]) == "corrupt"
+
+
 def test_a_bare_image_signature_is_corrupt():
     assert rejected_code("x.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20) == "corrupt"
     assert rejected_code("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20) == "corrupt"

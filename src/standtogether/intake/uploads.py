@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError, PyPdfError
 
@@ -280,6 +280,9 @@ def _check_image(data: bytes, fmt: str, label: str) -> CheckedFile:
     if _IMAGE_POLYGLOT_TEXT.search(data) or _contains_zip(data):
         raise _polyglot()
     max_pixels = int(settings.UPLOAD_MAX_PIXELS)
+    # A truncated picture must fail to load. Pillow's switch for filling in missing data is process-wide
+    # and WeasyPrint turns it on when it is imported (for the printed material): turn it off again here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         # Pillow's own limit warns first and only fails at twice the limit: make the warning fail too.
         # (Warning filters are process-wide, so a thread race could at worst make this Pillow check
