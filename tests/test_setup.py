@@ -75,3 +75,36 @@ def test_taxonomy_translations_can_come_from_one_file_per_language(tmp_path, cli
     load_taxonomy(translations_dir=tmp_path)
     assert Strand.objects.get(code="race").translations["xx"] == {"name": "Race in XX"}
     assert "ar" in Strand.objects.get(code="race").translations  # default.json's own are kept
+
+
+def test_support_services_are_described_in_the_readers_language_from_configuration(client):
+    """Support services' public text is partnership data with a translation per language; a language the
+    partnership has not translated falls back to English, marked as English for screen readers."""
+    from standtogether.partners.models import Agency
+
+    service = Agency.objects.create(
+        code="test-service",
+        name="Test Service",
+        kind="community",
+        is_support_service=True,
+        public_description="We listen and help you report.",
+        translations={"pl": {"public_description": "Słuchamy i pomagamy zgłosić."}},
+    )
+    polish = client.get("/pl/support/").content.decode()
+    assert '<span lang="pl" dir="auto">Słuchamy i pomagamy zgłosić.</span>' in polish
+    romanian = client.get("/ro/support/").content.decode()
+    assert '<span lang="en" dir="auto">We listen and help you report.</span>' in romanian
+    service.translations = {}
+    service.save()
+    assert "We listen and help you report." in client.get("/pl/support/").content.decode()
+
+
+def test_relay_opening_hours_are_in_the_readers_language_from_configuration(client):
+    from standtogether.partners.models import RelayRoute
+
+    route = RelayRoute.objects.filter(kind="text-relay").exclude(hours="").select_related("agency").first()
+    assert route is not None and route.translations.get("ar", {}).get("hours")
+    arabic = client.get("/ar/support/").content.decode()
+    hours = route.translations["ar"]["hours"]
+    assert f'<span class="govuk-body-s" lang="ar" dir="auto">{hours}</span>' in arabic
+    assert route.hours not in arabic

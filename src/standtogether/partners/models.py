@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localised(record, attribute: str) -> tuple[str, str]:
+    """A public text of the partnership's configuration in the reader's language, with the language it is
+    in: `record.translations` holds {"<language>": {"<attribute>": "…"}}; untranslated, the English."""
+    language = (get_language() or "en").split("-")[0]
+    text = (record.translations or {}).get(language, {}).get(attribute)
+    return (text, language) if text else (getattr(record, attribute), "en")
 
 
 class AgencyKind(models.TextChoices):
@@ -24,6 +33,11 @@ class Agency(models.Model):
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     area = models.ForeignKey("taxonomy.Area", null=True, blank=True, on_delete=models.SET_NULL)
     public_description = models.TextField(blank=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='{"ar": {"public_description": "…"}, …}: the public text per language',
+    )
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
     is_support_service = models.BooleanField(default=False, help_text="listed on the public support page")
@@ -36,6 +50,15 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def description(self) -> str:
+        """The public description in the reader's language (configuration), falling back to English."""
+        return localised(self, "public_description")[0]
+
+    @property
+    def description_language(self) -> str:
+        return localised(self, "public_description")[1]
 
 
 class RelayKind(models.TextChoices):
@@ -62,6 +85,9 @@ class RelayRoute(models.Model):
     hours = models.CharField(
         max_length=200, blank=True, help_text="when it is open, in plain words: e.g. 24 hours, every day"
     )
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='{"ar": {"hours": "…"}, …}: the opening hours per language'
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -70,6 +96,14 @@ class RelayRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.get_kind_display()}"
+
+    @property
+    def hours_text(self) -> str:
+        return localised(self, "hours")[0]
+
+    @property
+    def hours_language(self) -> str:
+        return localised(self, "hours")[1]
 
     @property
     def number(self) -> str:
