@@ -4,6 +4,7 @@
 import * as sass from "sass";
 import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
 import { buildFonts } from "./fonts.mjs";
+import { buildEasyRead } from "./easyread.mjs";
 
 const out = "src/standtogether/static/dist";
 mkdirSync(out, { recursive: true });
@@ -20,4 +21,6 @@ writeFileSync(`${out}/standtogether.css`, css);
 for (const name of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   copyFileSync(`node_modules/govuk-frontend/dist/govuk/${name}`, `${out}/${name}`);
 }
-console.log(`built ${out}/standtogether.css (${css.length} bytes), fonts/ and govuk-frontend.min.js`);
+// Easy Read pictures (assets/easyread.mjs): only the symbols we use, with their licence.
+const pictures = buildEasyRead(out);
+console.log(`built ${out}/standtogether.css (${css.length} bytes), fonts/, easyread/ (${pictures} pictures) and govuk-frontend.min.js`);

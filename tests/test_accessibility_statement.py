@@ -54,7 +54,9 @@ def test_the_statement_is_there_in_every_offered_language(client, code):
 def test_the_statement_says_what_we_aim_for_what_is_missing_and_where_to_complain(client):
     page = client.get("/en/accessibility/").content.decode()
     assert "WCAG" in page and "2.2" in page and "AA" in page
-    assert "Easy Read is not yet available." in page
+    # Easy Read exists, says what it covers, and credits its pictures (OpenMoji, CC BY-SA 4.0).
+    assert "Easy Read covers reporting, checking your report and the printed guide." in page
+    assert "https://openmoji.org/" in page and "CC BY-SA 4.0" in page
     # Printable guides: "coming" until the site serves them, then how to get another format.
     printed = "The guide, poster and paper form to print are PDF files." in page
     assert printed != ("Printable guides are coming." in page)

@@ -2,15 +2,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
+from django.utils.translation import get_language, get_language_from_path
 
+from standtogether.intake import reading
 from standtogether.languages import status as language_status
+
+
+def _reading(request: HttpRequest) -> dict:
+    """Easy Read on public pages (the ones under a language prefix) and the link that switches it."""
+    if not get_language_from_path(request.path):
+        return {"easy_read": False, "reading_switch_url": ""}
+    easy = reading.is_easy(request)
+    target = reverse("intake:reading", args=[reading.STANDARD if easy else reading.EASY])
+    return {
+        "easy_read": easy,
+        "reading_switch_url": f"{target}?{urlencode({'next': request.get_full_path()})}",
+    }
 
 
 def site(request: HttpRequest) -> dict:
     language = get_language() or settings.LANGUAGE_CODE
     return {
+        **_reading(request),
         "exit_page_url": settings.EXIT_PAGE_URL,
         "partnership_name": settings.PARTNERSHIP_NAME,
         "text_direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from standtogether.taxonomy.models import Area, IncidentType, Marker, Setting, Strand, Term
 
+from . import easyread
 from .models import ReporterRole
 from .text import FreeTextField
 
@@ -31,7 +32,17 @@ def term_hints(model: type[Term]) -> dict[str, str]:
     return {t.code: t.label_hint for t in model.objects.filter(active=True) if t.label_hint}
 
 
-class StepForm(forms.Form):
+class EasyReadText:
+    """`easy=True` shows the Easy Read labels and hints (intake/easyread.py); the fields stay the same."""
+
+    def __init__(self, *args, easy: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.easy = easy
+        if easy:
+            easyread.apply_to(self)
+
+
+class StepForm(EasyReadText, forms.Form):
     """Base for every step: a honeypot field people never see (screen readers skip it too)."""
 
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -507,7 +518,7 @@ class ResumeForm(forms.Form):
     )
 
 
-class TrackForm(forms.Form):
+class TrackForm(EasyReadText, forms.Form):
     reference = forms.CharField(
         label=_("Reference"),
         help_text=_("For example, WST-7KQ4-M2PD."),
@@ -522,7 +533,7 @@ class TrackForm(forms.Form):
     )
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(EasyReadText, forms.Form):
     text = FreeTextField(
         label=_("What do you want to add?"),
         max_length=5000,

@@ -28,10 +28,10 @@ def _display(field: forms.Field, value) -> str:
     return str(value)
 
 
-def summary_sections(draft: Draft) -> list[dict]:
+def summary_sections(draft: Draft, *, easy: bool = False) -> list[dict]:
     sections = []
     for step in journey.STEPS:
-        form = step.form()
+        form = step.form(easy=easy)  # Easy Read labels for the same answers
         answers = journey.answers_for(draft, step.slug)
         change_url = reverse("intake:step", args=[step.slug]) + "?return=check"
         rows = []

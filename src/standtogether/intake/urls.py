@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reading, views
 
 app_name = "intake"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("report/save/", views.save_later, name="save_later"),
     path("report/continue/", views.resume, name="resume"),
     path("report/<slug:slug>/", views.step, name="step"),
+    path("reading/<slug:mode>/", reading.switch, name="reading"),
     path("track/", views.track, name="track"),
     path("track/report/", views.track_status, name="track_status"),
     path("track/add/", views.track_add, name="track_add"),

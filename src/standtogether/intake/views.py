@@ -16,7 +16,7 @@ from standtogether.cases import actions as case_actions
 from standtogether.core import ratelimit
 from standtogether.partners.models import Agency
 
-from . import actions, journey, printed, tracking
+from . import actions, journey, printed, reading, tracking
 from .forms import AddInformationForm, ResumeForm, TrackForm
 from .review import summary_sections
 from .text import FreeTextField
@@ -103,20 +103,26 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("intake:confirmation")
     if current.slug == "evidence":
         return evidence_step(request, current, draft)
+    easy = reading.is_easy(request)  # Easy Read words; the same fields and answers
     if request.method == "POST":
-        form = current.form(request.POST)
+        form = current.form(request.POST, easy=easy)
         if form.is_valid():
             journey.save_answers(draft, current.slug, form.answers(), honeypot=form.honeypot_filled)
             return _after_step(request, current)
     else:
-        form = current.form(initial=journey.answers_for(draft, current.slug))
+        form = current.form(initial=journey.answers_for(draft, current.slug), easy=easy)
     return render(
         request, current.template, _step_context(current, form, draft), status=400 if form.errors else 200
     )
 
 
 def evidence_step(request: HttpRequest, current: journey.Step, draft) -> HttpResponse:
-    form = current.form(request.POST, request.FILES) if request.method == "POST" else current.form()
+    easy = reading.is_easy(request)
+    form = (
+        current.form(request.POST, request.FILES, easy=easy)
+        if request.method == "POST"
+        else current.form(easy=easy)
+    )
     rejected: list[tuple[str, str]] = []
     if request.method == "POST":
         remove = request.POST.get("remove")
@@ -213,7 +219,7 @@ def check(request: HttpRequest) -> HttpResponse:
         journey.issue_submit_key(draft)
     context = {
         "title": _("Check your answers before sending your report"),
-        "sections": summary_sections(draft),
+        "sections": summary_sections(draft, easy=reading.is_easy(request)),
         "draft": draft,
         "submit_errors": errors,
         "has_description": journey.has_description(draft),
@@ -291,7 +297,7 @@ def resume(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.POST or None)
+    form = TrackForm(request.POST or None, easy=reading.is_easy(request))
     if request.method == "POST" and form.is_valid():
         try:
             report = tracking.open_report(request, form.cleaned_data["reference"], form.cleaned_data["code"])
@@ -337,8 +343,11 @@ def track_add(request: HttpRequest) -> HttpResponse:
     report = tracking.tracked_report(request)
     if report is None:
         return redirect("intake:track")
+    easy = reading.is_easy(request)
     form = (
-        AddInformationForm(request.POST, request.FILES) if request.method == "POST" else AddInformationForm()
+        AddInformationForm(request.POST, request.FILES, easy=easy)
+        if request.method == "POST"
+        else AddInformationForm(easy=easy)
     )
     rejected = []
     if request.method == "POST" and form.is_valid():
