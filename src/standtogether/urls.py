@@ -9,6 +9,7 @@ from standtogether.core import views as core_views
 from standtogether.intake import accessibility
 from standtogether.intake import views as intake_views
 from standtogether.languages import views as language_views
+from standtogether.partners import views as partner_views
 from standtogether.staff import cases as staff_cases
 from standtogether.staff import views as staff_views
 from standtogether.staff import webauthn as staff_webauthn
@@ -64,6 +65,7 @@ urlpatterns += i18n_patterns(
     path("", intake_views.home, name="home"),
     path("support/", intake_views.support, name="support"),
     path("accessibility/", accessibility.statement, name="accessibility"),
+    path("centres/", partner_views.centres, name="centres"),
     path("", include("standtogether.intake.urls")),
     prefix_default_language=True,
 )

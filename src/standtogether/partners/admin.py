@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 
+from . import centres
 from .actions import set_membership_active
-from .models import Agency, Membership, RelayRoute
+from .models import Agency, Membership, RelayRoute, ReportingCentre
 
 
 class RelayRouteInline(admin.TabularInline):
@@ -9,12 +11,47 @@ class RelayRouteInline(admin.TabularInline):
     extra = 0
 
 
+class ReportingCentreForm(forms.ModelForm):
+    access = forms.MultipleChoiceField(
+        choices=list(centres.ACCESS_FEATURES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = ReportingCentre
+        fields = [
+            "active",
+            "address",
+            "postcode",
+            "opening_times",
+            "help_with",
+            "translations",
+            "languages",
+            "access",
+            "email",
+            "location",
+            "longitude",
+            "latitude",
+        ]
+
+
+class ReportingCentreInline(admin.StackedInline):
+    """The agency's reporting centre, listed on /<lang>/centres/ (opening times and help text per language
+    in `translations`)."""
+
+    model = ReportingCentre
+    form = ReportingCentreForm
+    extra = 0
+    max_num = 1
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "is_support_service", "receives_new_reports", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
-    inlines = [RelayRouteInline]
+    inlines = [ReportingCentreInline, RelayRouteInline]
 
 
 @admin.register(Membership)

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from standtogether.taxonomy.models import Area
 
-from .models import Agency, RelayRoute
+from .models import Agency, RelayRoute, ReportingCentre
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "warwickshire.json"
 
@@ -22,10 +22,13 @@ def load_agencies(path: Path = DEFAULT_FILE) -> int:
         code = entry.pop("code")
         area = entry.pop("area", None)
         relay = entry.pop("relay", None)
+        centre = entry.pop("centre", None)
         entry["area"] = Area.objects.get(code=area) if area else None
         agency, _ = Agency.objects.update_or_create(code=code, defaults=entry)
         if relay is not None:
             load_relay_routes(agency, relay)
+        if centre is not None:
+            load_centre(agency, centre)
     return len(entries)
 
 
@@ -39,6 +42,21 @@ def load_relay_routes(agency: Agency, routes: list[dict]) -> None:
         values.setdefault("active", True)
         RelayRoute.objects.update_or_create(agency=agency, kind=kind, defaults=values)
     RelayRoute.objects.filter(agency=agency).exclude(kind__in=kinds).delete()
+
+
+def load_centre(agency: Agency, values: dict) -> ReportingCentre:
+    """An agency's reporting centre details; `"centre": {}` with `"active": false` unlists it. Checked as the
+    admin checks it (language codes, access features, a location that is in the boundary data)."""
+    values = dict(values)
+    if isinstance(values.get("address"), list):
+        values["address"] = "\n".join(values["address"])
+    values.setdefault("active", True)
+    centre = ReportingCentre.objects.filter(agency=agency).first() or ReportingCentre(agency=agency)
+    for field, value in values.items():
+        setattr(centre, field, value)
+    centre.full_clean()
+    centre.save()
+    return centre
 
 
 DEMO_STAFF_FILE = Path(__file__).parent / "data" / "demo_staff.json"

@@ -166,3 +166,89 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"profile of {self.user.get_username()}"
+
+
+class ReportingCentre(models.Model):
+    """A third-party reporting centre: a place where people can report hate with someone's help.
+
+    One-to-one with the agency that runs it (usually a community organisation, but any kind): the agency
+    keeps its name, area, phone and website; its staff are its memberships. Listed on /<lang>/centres/.
+    Configuration: the `centre` object of an agency in the partnership's data file, edited in the admin.
+    """
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="centre")
+    address = models.TextField(help_text="street address, one line per line, without the postcode")
+    postcode = models.CharField(max_length=10, blank=True)
+    opening_times = models.CharField(
+        max_length=300, help_text="in plain words: e.g. Monday to Friday, 9am to 5pm"
+    )
+    help_with = models.CharField(
+        max_length=300, blank=True, help_text="what they help with, one short sentence"
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='{"ar": {"opening_times": "…", "help_with": "…"}, …}: the public text per language',
+    )
+    languages = models.JSONField(
+        default=list, blank=True, help_text='language codes spoken, e.g. ["en", "pl", "so"]'
+    )
+    access = models.JSONField(
+        default=list, blank=True, help_text='access feature codes, e.g. ["step-free", "hearing-loop"]'
+    )
+    email = models.EmailField(blank=True)
+    location = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="where the marker goes: a ward or district code from the boundary data (e.g. E05007474); "
+        "or give longitude and latitude",
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    active = models.BooleanField(default=True, help_text="listed on the public finder")
+
+    class Meta:
+        ordering = ["agency__name"]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: reporting centre"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from . import centres, maps
+
+        errors = {}
+        unknown = [code for code in self.languages or [] if code not in centres.language_names()]
+        if unknown:
+            errors["languages"] = f"unknown language codes: {', '.join(unknown)} (see partners/centres.py)"
+        unknown = [code for code in self.access or [] if code not in centres.ACCESS_FEATURES]
+        if unknown:
+            errors["access"] = f"unknown access features: {', '.join(unknown)}"
+        if (self.longitude is None) != (self.latitude is None):
+            errors["latitude"] = "give both longitude and latitude, or neither"
+        if self.location and not maps.place_of(self.location):
+            errors["location"] = f"{self.location} is not a ward or district in the boundary data"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def opening_times_text(self) -> str:
+        return localised(self, "opening_times")[0]
+
+    @property
+    def opening_times_language(self) -> str:
+        return localised(self, "opening_times")[1]
+
+    @property
+    def help_with_text(self) -> str:
+        return localised(self, "help_with")[0]
+
+    @property
+    def help_with_language(self) -> str:
+        return localised(self, "help_with")[1]
+
+    @property
+    def address_lines(self) -> list[str]:
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        return [*lines, self.postcode] if self.postcode else lines

@@ -299,6 +299,28 @@ ACCESSIBILITY_CONTACT_PHONE = os.environ.get("ACCESSIBILITY_CONTACT_PHONE", "")
 ACCESSIBILITY_REPLY_DAYS = int(os.environ.get("ACCESSIBILITY_REPLY_DAYS", 5))
 ACCESSIBILITY_REVIEWED = date.fromisoformat(os.environ.get("ACCESSIBILITY_REVIEWED", "2026-11-29"))
 
+# The map of reporting centres (/<lang>/centres/, partners/maps.py): district shapes (TopoJSON, one object
+# of district polygons) and ward shapes (GeoJSON files `wards-<district code>.geo.json` beside it), drawn
+# for the areas' ONS codes. Shapes from another source need their own attribution.
+BOUNDARIES_FILE = Path(
+    os.environ.get(
+        "BOUNDARIES_FILE",
+        BASE_DIR / "partners" / "data" / "boundaries" / "england-local-authority-districts-2013.topo.json",
+    )
+)
+BOUNDARIES_ATTRIBUTION = os.environ.get(
+    "BOUNDARIES_ATTRIBUTION",
+    "Boundaries: Martin Chorley, UK-GeoJSON (CC BY 4.0). "
+    "Contains Ordnance Survey data © Crown copyright and database right 2014.",
+)
+BOUNDARIES_LICENCE_URL = os.environ.get(
+    "BOUNDARIES_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Access features a reporting centre can list, in this order (codes from partners/centres.py).
+CENTRE_ACCESS_FEATURES = env_list(
+    "CENTRE_ACCESS_FEATURES", "step-free,hearing-loop,accessible-toilet,quiet-room,bsl"
+)
+
 # Strict CSP: our own origin only, scripts by nonce, never framed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
