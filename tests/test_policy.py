@@ -113,7 +113,7 @@ def test_matrix(role, setup, consent):
 
 
 # Staff pages about the partnership, not one case: every page in policy.PARTNERSHIP_PAGES has its URL here.
-PARTNERSHIP_URLS = {"languages": "/staff/languages/"}
+PARTNERSHIP_URLS = {"languages": "/staff/languages/", "import": "/staff/import/"}
 TRANSLATION_URLS = ["/staff/translate/", "/staff/translate/ar/", "/staff/translate/ar/download/"]
 
 

@@ -11,6 +11,7 @@ from standtogether.intake import views as intake_views
 from standtogether.languages import views as language_views
 from standtogether.partners import views as partner_views
 from standtogether.staff import cases as staff_cases
+from standtogether.staff import imports as staff_imports
 from standtogether.staff import views as staff_views
 from standtogether.staff import webauthn as staff_webauthn
 
@@ -55,6 +56,10 @@ urlpatterns = [
     path("staff/referrals/", staff_cases.inbox, name="staff_inbox"),
     path("staff/referrals/<int:pk>/", staff_cases.respond, name="staff_respond"),
     path("staff/languages/", language_views.languages, name="staff_languages"),
+    path("staff/import/", staff_imports.upload, name="staff_import"),
+    path("staff/import/template.csv", staff_imports.template, name="staff_import_template"),
+    path("staff/import/<uuid:uuid>/", staff_imports.review, name="staff_import_check"),
+    path("staff/import/<uuid:uuid>/cancel/", staff_imports.cancel, name="staff_import_cancel"),
     path("staff/translate/", language_views.translate_index, name="staff_translate"),
     path("staff/translate/<slug:code>/", language_views.translate, name="staff_translate_language"),
     path("staff/translate/<slug:code>/download/", language_views.download, name="staff_translate_download"),

@@ -116,11 +116,24 @@ PARTNER_NEEDS = {
 # gets 404, like a case they may not see). Tests are generated from this table too.
 PARTNERSHIP_PAGES: dict[str, frozenset[str]] = {
     "languages": frozenset({Role.COORDINATOR, Role.AGENCY_ADMIN}),
+    # Importing an agency's past records from CSV (intake/importing.py): for its own agency, or for any
+    # agency by a coordinator of the partnership (may_import_for).
+    "import": frozenset({Role.COORDINATOR, Role.AGENCY_ADMIN}),
 }
 
 
 def can_open(member: Membership | None, page: str) -> bool:
     return bool(member and member.active and member.role in PARTNERSHIP_PAGES.get(page, frozenset()))
+
+
+def may_import_for(member: Membership | None, agency) -> bool:
+    """Whose records a member may import: their own agency's, or any agency's for the partnership's
+    coordinators (they bring in a partner's spreadsheet on its behalf)."""
+    if not can_open(member, "import") or not agency.active:
+        return False
+    if member.agency_id == agency.pk:
+        return True
+    return member.role == Role.COORDINATOR and member.agency.kind == AgencyKind.PARTNERSHIP
 
 
 def can_translate(member: Membership | None) -> bool:

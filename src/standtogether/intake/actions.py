@@ -7,6 +7,7 @@ is not audited (it would put ten events per report in the chain); everything fro
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from standtogether.taxonomy.models import Area, IncidentType, Marker, Setting, S
 
 from . import evidence as evidence_store
 from .journey import answers_for, new_submit_key  # noqa: F401 - part of the actions API
-from .models import Addition, Draft, Evidence, Report
+from .models import Addition, Channel, Draft, Evidence, ImportedRecord, PendingImport, Report
 from .uploads import CheckedFile
 
 PUBLIC = "public"
@@ -192,7 +193,8 @@ def _submit(
     if received_at is not None:  # a paper form or an import: the date it reached us, not the keying date
         report.submitted_at = received_at
     report.tracking_hash = tracking_hash
-    report.quarantined = _looks_automated(draft)
+    # An import is keyed by staff from a partner's records: not a bot racing the public form.
+    report.quarantined = channel != Channel.IMPORT and _looks_automated(draft)
     types = {t.code for t in relations["incident_types"]}
     case = Case(
         reference=report.reference,
@@ -273,3 +275,144 @@ def add_information(report: Report, text: str, files: list[CheckedFile]) -> Addi
         addition=str(addition.uuid),
     )
     return addition
+
+
+# --- importing partner records (intake/importing.py, docs/import.md) ------------------------------------
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported as it is (problems, and skipping them was not asked for)."""
+
+
+@dataclass
+class ImportResult:
+    created: list[Report]
+    same: int
+    changed: list[int]  # line numbers of records imported before and changed since (not overwritten)
+    skipped: list[int]  # line numbers of rows with problems, left out because that was asked for
+
+
+def import_records(check, *, agency, actor: str, by_agency: str, skip_bad_rows: bool = False) -> ImportResult:
+    """Import the new rows of a checked file (`importing.check`) for `agency`.
+
+    Nothing is written if the file has problems of its own, or rows with problems and `skip_bad_rows` is
+    off. Each new row becomes a report through `submit_report` (channel "import"), so it opens a case in
+    triage like any other; one transaction per report, so a long import never holds the database for
+    long, and running the same file again after an interruption adds only what is missing (idempotent on
+    agency + the partner's record id). Records imported before are never overwritten: changed ones are
+    reported. One audit event per report, and one for the import (who, the file's SHA-256, the counts).
+    """
+    if check.file_problems or (check.bad and not skip_bad_rows):
+        raise ImportRefused(len(check.problems))
+    created: list[Report] = []
+    same = len(check.same)
+    for row in check.new:
+        report = _import_row(row, agency=agency, actor=actor, file_sha256=check.sha256)
+        if report is None:  # imported by someone else meanwhile
+            same += 1
+        else:
+            created.append(report)
+    result = ImportResult(
+        created=created,
+        same=same,
+        changed=[row.line for row in check.changed],
+        skipped=[row.line for row in check.bad],
+    )
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "import.completed",
+            object_type="intake.import",
+            object_id=check.sha256,
+            agency=by_agency,
+            for_agency=agency.code,
+            file_sha256=check.sha256,
+            rows=len(check.rows),
+            created=len(created),
+            already_imported=same,
+            changed_lines=result.changed,
+            skipped_lines=result.skipped,
+        )
+    return result
+
+
+def _import_row(row, *, agency, actor: str, file_sha256: str) -> Report | None:
+    now = timezone.now()
+    with transaction.atomic():
+        if ImportedRecord.system.filter(agency=agency, record_index=row.record_index).exists():
+            return None
+        # The draft only carries the row into the same submit path as the public form; it goes at once
+        # (with the tracking code submit_report keeps for a confirmation page nobody will see).
+        draft = Draft(created_at=now, updated_at=now, expires_at=now, answers=row.answers, language="en")
+        draft.save()
+        report, created = submit_report(
+            draft, f"import-{agency.pk}-{row.record_index[:48]}", channel=Channel.IMPORT
+        )
+        Draft.system.filter(pk=draft.pk).delete()
+        if not created:
+            return None
+        record = ImportedRecord(
+            agency=agency,
+            record_index=row.record_index,
+            partner_record_id=row.record_id,
+            fingerprint=row.fingerprint,
+            partner_status=row.partner_status,
+            report=report,
+            file_sha256=file_sha256,
+            imported_at=now,
+        )
+        record.save()
+        audit.record(
+            actor,
+            "report.imported",
+            report,
+            agency=agency.code,
+            reference=report.reference,
+            case=str(report.case.uuid),
+            record=str(record.uuid),
+            file_sha256=file_sha256,
+            line=row.line,
+        )
+    return report
+
+
+@transaction.atomic
+def hold_upload(check, *, membership, agency) -> PendingImport:
+    """Keep an uploaded file, encrypted, between its dry run and the confirmation (staff import page)."""
+    now = timezone.now()
+    pending = PendingImport(
+        membership=membership,
+        agency=agency,
+        content=check.text,
+        file_sha256=check.sha256,
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.IMPORT_PENDING_MINUTES),
+    )
+    pending.save()
+    audit.record(
+        f"user:{membership.user_id}",
+        "import.checked",
+        pending,
+        agency=membership.agency.code,
+        for_agency=agency.code,
+        file_sha256=check.sha256,
+        rows=len(check.rows),
+        new=len(check.new),
+        already_imported=len(check.same),
+        changed_lines=[row.line for row in check.changed],
+        problem_lines=[row.line for row in check.bad],
+    )
+    return pending
+
+
+@transaction.atomic
+def discard_upload(pending: PendingImport, *, actor: str, agency_code: str, reason: str) -> None:
+    """The file is not needed any more: imported, cancelled. (Expired ones go in `purge_uploads`.)"""
+    audit.record(actor, "import.discarded", pending, agency=agency_code, reason=reason)
+    pending.delete()
+
+
+def purge_uploads() -> int:
+    """Delete uploads nobody confirmed within IMPORT_PENDING_MINUTES (housekeeping, like expired drafts)."""
+    deleted, _rows = PendingImport.system.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

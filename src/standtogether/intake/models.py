@@ -160,3 +160,57 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"evidence {self.uuid}"
+
+
+class ImportedRecord(models.Model):
+    """A partner's record imported as a report (intake/importing.py): the same record is never imported
+    twice, and a record changed since its import is reported instead of overwritten.
+
+    The partner's own id is a pseudonymous key into their files (it can lead to the person), so it is kept
+    as a blind index (equality lookups, unique per agency) and, encrypted, for staff and re-indexing.
+    `fingerprint` is an HMAC of the row as imported: it tells a changed row without keeping its words.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey("partners.Agency", on_delete=models.PROTECT, related_name="imported_records")
+    record_index = models.CharField(max_length=64)
+    partner_record_id = EncryptedTextField()
+    fingerprint = models.CharField(max_length=64)
+    partner_status = EncryptedTextField(help_text="the outcome or status in the partner's record, if given")
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="imported_record")
+    file_sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField()
+
+    system = models.Manager()
+
+    class Meta:
+        default_manager_name = "system"
+        base_manager_name = "system"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "record_index"], name="one_import_per_partner_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"imported record {self.uuid}"
+
+
+class PendingImport(models.Model):
+    """An uploaded CSV between its dry run and the confirmation: encrypted, tied to who uploaded it, gone
+    when the import runs, is cancelled, or after IMPORT_PENDING_MINUTES (purged whenever the page opens)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    membership = models.ForeignKey("partners.Membership", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("partners.Agency", on_delete=models.CASCADE, related_name="+")
+    content = EncryptedTextField(help_text="the decoded CSV text")
+    file_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    system = models.Manager()
+
+    class Meta:
+        default_manager_name = "system"
+        base_manager_name = "system"
+
+    def __str__(self) -> str:
+        return f"pending import {self.uuid}"
