@@ -465,6 +465,22 @@ def test_staff_page_refuses_bad_files_with_a_clear_message(admin, settings):
     assert PendingImport.system.count() == 0
 
 
+def test_an_upload_is_read_only_in_memory(admin, settings, monkeypatch):
+    from django.core.files import uploadhandler
+
+    settings.IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 4096
+    monkeypatch.setattr(
+        uploadhandler.TemporaryFileUploadHandler,
+        "new_file",
+        lambda *args, **kwargs: pytest.fail("the upload went to a temporary file"),
+    )
+    raw = csv_bytes([row(f"S{n}") for n in range(200)])
+    response = signed_in(admin).post("/staff/import/", {"agency": "warwick-dc", "file": _upload(raw)})
+    assert response.status_code == 400 and "The file is too big: at most 4 KB." in response.content.decode()
+    assert PendingImport.system.count() == 0
+
+
 def test_a_coordinator_may_import_for_any_agency_and_cancel(council):
     coordinator = member("warwickshire-hcp", Role.COORDINATOR)
     client = signed_in(coordinator)

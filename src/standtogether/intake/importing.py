@@ -214,7 +214,9 @@ class Check:
 
 
 def max_bytes() -> int:
-    return settings.IMPORT_MAX_BYTES
+    """The limit of an upload: never more than Django keeps in memory (a bigger upload would be written to
+    a temporary file in the clear, so staff/imports.py reads uploads only in memory)."""
+    return min(settings.IMPORT_MAX_BYTES, settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def decode(raw: bytes) -> tuple[str, list[Problem]]:

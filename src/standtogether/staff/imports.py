@@ -58,7 +58,7 @@ def _actor(member: Membership) -> str:
 @staff_required
 def upload(request: HttpRequest) -> HttpResponse:
     # Only ever in memory: a file over the limit is dropped while it is read, never written to a
-    # temporary file in the clear (IMPORT_MAX_BYTES is at most FILE_UPLOAD_MAX_MEMORY_SIZE by default).
+    # temporary file in the clear (importing.max_bytes() is never more than FILE_UPLOAD_MAX_MEMORY_SIZE).
     request.upload_handlers = [MemoryFileUploadHandler(request)]
     return _upload(request)
 
@@ -68,12 +68,16 @@ def _upload(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     actions.purge_uploads()
     agencies = _agencies(member)
-    too_big = int(request.META.get("CONTENT_LENGTH") or 0) > importing.max_bytes() + MULTIPART_OVERHEAD
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
     form = UploadForm(request.POST or None, agencies=agencies, initial={"agency": member.agency.code})
     file_error = ""
     problems: list[importing.Problem] = []
     if request.method == "POST":
-        upload = None if too_big else request.FILES.get("file")
+        upload = request.FILES.get("file")
+        # Over the memory limit the handler drops the file while reading it: say so, not "choose a file".
+        too_big = length > importing.max_bytes() + MULTIPART_OVERHEAD or (
+            upload is None and length > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        )
         if too_big:
             file_error = _("The file is too big: at most %(limit)d KB. Split it into smaller files.") % {
                 "limit": importing.max_bytes() // 1024
