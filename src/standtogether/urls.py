@@ -71,6 +71,7 @@ urlpatterns += i18n_patterns(
     path("support/", intake_views.support, name="support"),
     path("accessibility/", accessibility.statement, name="accessibility"),
     path("centres/", partner_views.centres, name="centres"),
+    path("diary/", include("standtogether.diary.urls")),
     path("", include("standtogether.intake.urls")),
     prefix_default_language=True,
 )

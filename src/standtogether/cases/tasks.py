@@ -99,11 +99,14 @@ def _staff_mail(recipients, subject, body, case: Case, clock: clocks.Clock, path
 
 @task()
 def check_clocks(reschedule: bool = True) -> dict[str, int]:
+    from standtogether.diary.actions import purge_unused as purge_unused_diaries
     from standtogether.intake.journey import purge_expired
 
     counts = run_clock_checks()
     # Housekeeping on the same beat: unsent drafts (and their files) past their lifetime are deleted.
     counts["drafts_purged"] = purge_expired()
+    # Private diaries nobody has used for DIARY_UNUSED_DAYS go with their files.
+    counts["diaries_purged"] = purge_unused_diaries()
     if reschedule:
         check_clocks.using(run_after=timezone.now() + INTERVAL).enqueue(True)
     return counts

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -90,6 +92,22 @@ def start_draft(request: HttpRequest) -> Draft:
 
 def draft_for(request: HttpRequest) -> Draft:
     return current_draft(request) or start_draft(request)
+
+
+@transaction.atomic
+def start_prefilled_draft(request: HttpRequest, answers: dict, files: Iterable = ()) -> Draft:
+    """A new draft that starts with answers and checked files (intake.uploads.CheckedFile) brought from
+    elsewhere, such as entries the person chose from their private diary. The journey then opens with
+    them filled in; the person changes, checks and sends it like any other report. Files are sealed under
+    their own keys in the evidence store, as if uploaded on the evidence step."""
+    from .evidence import store
+
+    draft = start_draft(request)
+    draft.answers = {slug: dict(values) for slug, values in answers.items() if slug in STEP_BY_SLUG}
+    draft.save(update_fields=["answers"])
+    for checked in files:
+        store(checked, draft=draft)
+    return draft
 
 
 def save_answers(draft: Draft, slug: str, answers: dict, *, honeypot: bool = False) -> None:

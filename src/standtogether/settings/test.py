@@ -17,6 +17,8 @@ PRINT_ROOT = _tmp / "print"  # PDFs built by tests never land in the development
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # tests point it at a real local listener
 EMAIL_PORT = 1  # nothing listens here: a test that forgets the listener fails loudly
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Cheap diary key derivation in tests (bench/diary_kdf.py measures the real costs).
+DIARY_KDF = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DiaryConfig(AppConfig):
+    name = "standtogether.diary"
+    label = "diary"
+    verbose_name = "Private diaries"
