@@ -25,7 +25,7 @@ from django.conf import settings
 WIDTH = 400.0  # SVG user units; the height follows the districts' shape
 MARGIN = 14.0
 TOLERANCE = 0.6  # simplification, in SVG units (the map is drawn at most ~500 px wide)
-MARKER_RADIUS = 12.0
+MARKER_RADIUS = 15.0  # drawn ~11 px on a 320 px phone
 
 Point = tuple[float, float]
 

@@ -79,6 +79,7 @@ def _map(areas: list[Area], shown: list[ReportingCentre], area: str) -> dict | N
     spread = maps.spread([frame.project(place) for _, _, place in located])
     return {
         "width": frame.width,
+        "radius": maps.MARKER_RADIUS,
         "attribution": settings.BOUNDARIES_ATTRIBUTION,
         "licence_url": settings.BOUNDARIES_LICENCE_URL,
         "height": frame.height,
