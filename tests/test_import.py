@@ -117,7 +117,7 @@ def test_dry_run_reports_every_problem_with_its_line(council):
         "line 8: description starts with '=', so a spreadsheet would run it as a formula",
         "line 9: contact_email 'not-an-email' is not an email address.",
         "line 10: anonymous must be yes or no, not 'maybe'.",
-        "line 11: strands 'Racist, Homophobic' is not mapped (separate several with ;)",
+        "line 11: strands 'Racist, Homophobic' is not mapped: separate several values with a semicolon (;)",
     ]
     for text in expected:
         assert any(message.startswith(text) for message in found), (text, found)
@@ -338,7 +338,7 @@ def test_management_command_dry_run_then_import(council, admin, tmp_path):
         call_command(*args, stdout=io.StringIO())
     out = io.StringIO()
     call_command(*args, "--skip-bad-rows", stdout=out)
-    assert "Imported 1 records" in out.getvalue() and Report.system.count() == 1
+    assert "Imported 1 record;" in out.getvalue() and Report.system.count() == 1
     call_command(*args, "--skip-bad-rows", stdout=io.StringIO())
     assert Report.system.count() == 1
 
@@ -427,8 +427,7 @@ def test_staff_page_flow_upload_dry_run_confirm(admin):
     # Confirming without leaving out the bad row: refused, said why, nothing imported, file kept.
     refused = client.post(response["Location"], {})
     assert (
-        refused.status_code == 400
-        and "Nothing was imported: 1 rows have problems" in refused.content.decode()
+        refused.status_code == 400 and "Nothing was imported: 1 row has problems" in refused.content.decode()
     )
     assert Report.system.count() == 0 and PendingImport.system.filter(pk=pending.pk).exists()
     done = client.post(response["Location"], {"skip_bad_rows": "yes"})

@@ -52,7 +52,7 @@ def test_import_pages_have_no_axe_violations_and_the_flow_works(new_context):
 
     submit(page, "main form:not([action]) button[type=submit]")
     assert (
-        "Nothing was imported: 1 rows have problems" in page.locator("main .govuk-error-summary").inner_text()
+        "Nothing was imported: 1 row has problems" in page.locator("main .govuk-error-summary").inner_text()
     )
     check_page(page, "import check, refused", problems, notes)
     assert Report.system.count() == 0
@@ -60,7 +60,7 @@ def test_import_pages_have_no_axe_violations_and_the_flow_works(new_context):
     page.locator("#skip_bad_rows").check()
     submit(page, "main form:not([action]) button[type=submit]")
     assert path_of(page) == "/staff/import/"
-    assert "Imported 1 records from Warwick District Council" in banners(page)
+    assert "Imported 1 record from Warwick District Council" in banners(page)
     assert Report.system.filter(channel="import").count() == 1
 
     assert not problems, "\n\n".join(problems)

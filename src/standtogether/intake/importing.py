@@ -426,17 +426,21 @@ def _yes_no(row: Row, column: str, value: str) -> bool | None:
 
 
 def _unmapped(row: Row, vocabulary: Vocabulary, column: str, item: str) -> None:
-    hint = _(" (separate several with ;)") if "," in item else ""
+    if "," in item:  # probably several values with the wrong separator
+        message = _(
+            "%(column)s '%(value)s' is not mapped: separate several values with a semicolon (;), "
+            "add it to the map file %(file)s, or use one of: %(codes)s."
+        )
+    else:
+        message = _(
+            "%(column)s '%(value)s' is not mapped: add it to the map file %(file)s or use one of: %(codes)s."
+        )
     row.problem(
         column,
-        _(
-            "%(column)s '%(value)s' is not mapped%(hint)s: add it to the map file %(file)s "
-            "or use one of: %(codes)s."
-        )
+        message
         % {
             "column": column,
             "value": item,
-            "hint": hint,
             "file": vocabulary.map_path.name,
             "codes": ", ".join(vocabulary.names[column]),
         },

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -142,9 +142,12 @@ def review(request: HttpRequest, uuid) -> HttpResponse:
     refused = ""
     if request.method == "POST":
         if check.bad and not skip:
-            refused = _(
+            refused = ngettext(
+                "Nothing was imported: %(count)d row has problems. Fix it in the file and upload it "
+                "again, or choose to leave it out.",
                 "Nothing was imported: %(count)d rows have problems. Fix them in the file and upload it "
-                "again, or choose to leave those rows out."
+                "again, or choose to leave those rows out.",
+                len(check.bad),
             ) % {"count": len(check.bad)}
         elif not check.new:
             refused = _("There is nothing new to import in this file.")
@@ -165,9 +168,12 @@ def review(request: HttpRequest, uuid) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    _(
+                    ngettext(
+                        "Imported %(created)d record from %(agency)s. It is a report with a case in the "
+                        "triage queue.",
                         "Imported %(created)d records from %(agency)s. Each is a report with a case in the "
-                        "triage queue."
+                        "triage queue.",
+                        len(result.created),
                     )
                     % {"created": len(result.created), "agency": pending.agency.name},
                 )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from standtogether.cases import policy
 from standtogether.intake import actions, importing
@@ -95,7 +96,11 @@ class Command(BaseCommand):
                 "nothing was imported: fix the problems above, or run again with --skip-bad-rows"
             ) from refused
         self.stdout.write(
-            _("Imported %(created)d records; each is a report with a case in the triage queue.")
+            ngettext(
+                "Imported %(created)d record; it is a report with a case in the triage queue.",
+                "Imported %(created)d records; each is a report with a case in the triage queue.",
+                len(result.created),
+            )
             % {"created": len(result.created)}
         )
         if result.skipped:
