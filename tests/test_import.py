@@ -5,6 +5,7 @@ access, the staff pages' flow, and generated rows that never crash the parser.""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -414,7 +415,8 @@ def test_staff_page_flow_upload_dry_run_confirm(admin):
     client = signed_in(admin)
     page = client.get("/staff/import/")
     assert "Download the template (CSV)" in page.content.decode()
-    raw = csv_bytes([row("P1", description=f"{CANARY} in a file"), row("P2", date="31/02/2024"), row("P3")])
+    rows = [row("P1", description=f"{CANARY} in a file"), row("P2", date="31/02/2024"), row("P3")]
+    raw = b"\xef\xbb\xbf" + csv_bytes(rows)  # with a BOM: the audit names the file as uploaded
     response = client.post("/staff/import/", {"agency": "warwick-dc", "file": _upload(raw)})
     assert response.status_code == 302
     pending = PendingImport.system.get()
@@ -439,6 +441,7 @@ def test_staff_page_flow_upload_dry_run_confirm(admin):
     assert {"import.checked", "import.completed", "import.discarded"} <= set(
         AuditEvent.objects.values_list("action", flat=True)
     )
+    assert AuditEvent.objects.get(action="import.completed").object_id == hashlib.sha256(raw).hexdigest()
     # The same file again: nothing new, and nothing to confirm.
     again = client.post("/staff/import/", {"agency": "warwick-dc", "file": _upload(raw)})
     body = client.get(again["Location"]).content.decode()

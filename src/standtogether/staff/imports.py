@@ -128,7 +128,9 @@ def _pending(member: Membership, uuid) -> PendingImport:
 
 
 def _check(pending: PendingImport) -> importing.Check:
-    return importing.check(pending.content.encode("utf-8"), pending.agency)
+    check = importing.check(pending.content.encode("utf-8"), pending.agency)
+    check.sha256 = pending.file_sha256  # of the file as uploaded (it may have been UTF-16, or had a BOM)
+    return check
 
 
 @require_http_methods(["GET", "POST"])
