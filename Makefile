@@ -8,7 +8,7 @@ WORKERS ?= 3
 DEBIAN_PACKAGES := chromium gettext fonts-noto-core
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test ci bench install assets system-deps lint messages clean serve-setup
+.PHONY: run test ci bench bench-diary install assets system-deps lint messages clean serve-setup
 
 # --- install (each step is skipped when its inputs have not changed) --------------------------------
 $(VENV)/.installed: pyproject.toml requirements/lock.txt
@@ -63,6 +63,9 @@ test: install assets system-deps
 
 bench: install assets
 	$(PY) bench/run.py
+
+bench-diary: install
+	$(PY) bench/diary_kdf.py --grid
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
