@@ -179,18 +179,43 @@ def test_page_numbers_follow_the_translation_whatever_the_order():
         assert printed._page_footer() == '"Page " counter(page) " of " counter(pages)'
 
 
-def test_pdfs_fetch_nothing_but_our_font_files():
+def test_pdfs_fetch_nothing_but_our_font_files_and_easy_read_pictures():
     fetcher = printed._fonts_only_fetcher()
     directory, manifest = printed._fonts()
     font = directory / manifest["families"][0]["files"][0]["file"]
     assert fetcher.fetch(font.as_uri()).read(4) == b"wOF2"
+    picture = directory.parent / "easyread" / "speech.svg"
+    assert b"<svg" in fetcher.fetch(picture.as_uri()).read(200)
     for url in (
         "https://fonts.example.org/noto.woff2",
+        "https://openmoji.example.org/speech.svg",
         "file:///etc/passwd",
         (directory / "manifest.json").as_uri(),
+        (directory.parent / "easyread" / "OpenMoji-LICENSE.txt").as_uri(),
+        (directory.parent.parent / "img" / "favicon.svg").as_uri(),  # an SVG, but not an Easy Read picture
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ar"])
+def test_easy_read_guide_has_a_picture_beside_each_point(language):
+    page = printed.render_html("guide-easy", language)
+    picture = re.compile(r"<span class=\"st-easy-point__picture\" style=\"background-image: url\('([^']+)'\)")
+    pictures = picture.findall(page)
+    assert len(pictures) >= 15 and all(re.search(r"^file://.*/easyread/[a-z]+\.svg$", p) for p in pictures)
+    assert f'dir="{"rtl" if language == "ar" else "ltr"}"' in page
+    reader = pdf("guide-easy", language)
+    # WeasyPrint draws each SVG as vector graphics in a form XObject on the page.
+    drawn = sum(len(page_["/Resources"].get("/XObject", {})) for page_ in reader.pages)
+    assert drawn >= len(set(pictures)), (language, drawn)
+    assert f"{SITE}/{language}/report/" in links(reader)
+    if language in EXTRACTABLE:
+        text = text_of(reader)
+        for message in translated(
+            language, "What is hate?", "You do not have to be sure.", "Keep them safe."
+        ):
+            assert squeeze(message) in text, (language, message)
 
 
 # --- building and downloading ----------------------------------------------------------------------------
@@ -226,7 +251,7 @@ def test_unknown_kinds_and_languages_are_not_found(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_support_page_links_the_three_pdfs_with_size(client, settings):
+def test_support_page_links_each_pdf_with_size(client, settings):
     printed.build_pdf("poster", "en")
     page = client.get("/en/support/").content.decode()
     for kind in printed.KINDS:

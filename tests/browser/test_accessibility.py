@@ -1,4 +1,5 @@
-"""axe-core on every public page and error state, in every offered language, at desktop width and at 320 px.
+"""axe-core on every public page and error state, in every offered language, at desktop width and at 320 px,
+in the standard reading mode, and in Easy Read for English, Arabic (right to left) and Polish.
 
 Each page is its own test. A page is first brought to its state (a draft, a sent report, an error), then
 axe runs on it at 1280 px; the viewport is then narrowed to 320 CSS px (WCAG 1.4.10 reflow): the page must
@@ -13,12 +14,16 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 
+from standtogether.intake import reading
+
 from .conftest import MOBILE, axe, format_violations, horizontal_overflow
 from .flows import STEP_SLUGS, create_report, open_tracking, send_report, start_draft, submit, url
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = {code: "rtl" if code in settings.RTL_LANGUAGES else "ltr" for code, _name in settings.LANGUAGES}
+EASY_READ_LANGUAGES = ["en", "ar", "pl"]  # the issue's Easy Read languages; axe on each of their pages
+MODES = [(lang, "standard") for lang in LANGUAGES] + [(lang, "easy") for lang in EASY_READ_LANGUAGES]
 WRONG_RESUME_CODE = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ12"
 WRONG_TRACKING_CODE = "ABCD-EFGH-JKMN-PQRS"
 NOT_A_PICTURE = b"This is a text file with a .jpg name, not a photo.\n"
@@ -177,14 +182,32 @@ PAGES: dict[str, Callable] = {
 }
 
 
-@pytest.mark.parametrize("lang", list(LANGUAGES))
+def read_in(context, live_server, mode: str) -> None:
+    """Choose the reading mode as the Easy Read link does: its cookie, for this site."""
+    if mode == "easy":
+        context.add_cookies([{"name": reading.COOKIE, "value": reading.EASY, "url": live_server.url}])
+
+
+def check_mode(page, mode: str) -> None:
+    if page.url.rsplit(page.url.split("/")[2], 1)[-1].startswith("/staff/"):
+        return  # staff pages have no reading mode
+    easy = "st-easy-read" in (page.locator("body").get_attribute("class") or "")
+    assert easy == (mode == "easy"), (page.url, mode)
+
+
+@pytest.mark.parametrize(("lang", "mode"), MODES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_axe_violations_and_reflows_at_320_px(new_context, exit_page_url, name, lang):
-    page = new_context(bypass_csp=True, lang=lang).new_page()
+def test_page_has_no_axe_violations_and_reflows_at_320_px(
+    new_context, live_server, exit_page_url, name, lang, mode
+):
+    context = new_context(bypass_csp=True, lang=lang)
+    read_in(context, live_server, mode)
+    page = context.new_page()
     PAGES[name](page, lang)
     html = page.locator("html")
     assert html.get_attribute("lang") == lang
     assert html.get_attribute("dir") == LANGUAGES[lang]
+    check_mode(page, mode)
 
     problems = []
     for selector in ("a.govuk-js-exit-this-page-skiplink", "a.govuk-exit-this-page__button"):
@@ -223,17 +246,22 @@ NO_JS_PATHS = [
 ]
 
 
+@pytest.mark.parametrize("mode", ["standard", "easy"])
 @pytest.mark.parametrize("lang", list(LANGUAGES))
-def test_pages_without_javascript_have_no_axe_violations(new_context, lang):
+def test_pages_without_javascript_have_no_axe_violations(new_context, live_server, lang, mode):
     """What a phone with JavaScript off gets: the server's HTML as sent, with its <script> elements removed
-    (axe itself needs JavaScript, so the page's own scripts are taken out instead of switching JS off)."""
-    page = new_context(bypass_csp=True, without_page_scripts=True, lang=lang).new_page()
+    (axe itself needs JavaScript, so the page's own scripts are taken out instead of switching JS off).
+    Both reading modes, in every language."""
+    context = new_context(bypass_csp=True, without_page_scripts=True, lang=lang)
+    read_in(context, live_server, mode)
+    page = context.new_page()
     problems = []
     for path in [url(lang, p) for p in NO_JS_PATHS] + ["/staff/login/"]:
         response = page.goto(path)
         assert response.status == 200, (path, response.status)
         assert page.evaluate("() => document.body.classList.contains('js-enabled')") is False
         assert page.locator("html").get_attribute("dir") == LANGUAGES[lang]
+        check_mode(page, mode)
         violations = axe(page)
         if violations:
             problems.append(format_violations(violations, f"axe without JavaScript on {page.url}:"))

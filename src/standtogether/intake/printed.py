@@ -41,6 +41,8 @@ from . import journey
 
 KINDS = {
     "guide": ("print/guide.html", gettext_lazy("How to report hate: a guide")),
+    # The same guide in Easy Read (intake/easyread.py), with its pictures.
+    "guide-easy": ("print/guide_easy.html", gettext_lazy("Easy Read guide to reporting hate")),
     "poster": ("print/poster.html", gettext_lazy("Poster with a QR code")),
     "paper-form": ("print/paper_form.html", gettext_lazy("Paper form")),
 }
@@ -119,18 +121,23 @@ def font_css(language: str, every_script: bool = False) -> str:
 
 
 def _fonts_only_fetcher():
-    """WeasyPrint's URL fetcher, allowed to read our font files and nothing else; a font it cannot read
-    stops the PDF (a silent fallback would print boxes). Imported late: WeasyPrint loads Pango."""
+    """WeasyPrint's URL fetcher, allowed to read our font files and the Easy Read pictures and nothing else;
+    a file it cannot read stops the PDF (a silent fallback would print boxes). Imported late: WeasyPrint
+    loads Pango."""
     from weasyprint.urls import URLFetcher
 
-    directory = _fonts()[0].resolve()
+    fonts = _fonts()[0].resolve()
+    allowed = {fonts: ".woff2", (fonts.parent / "easyread").resolve(): ".svg"}  # dist/fonts, dist/easyread
 
     class FontsOnly(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve()
-            if parts.scheme != "file" or not path.is_relative_to(directory) or path.suffix != ".woff2":
-                raise ValueError(f"printed material may only load the site's font files, not {url[:80]}")
+            if parts.scheme != "file" or not any(
+                path.is_relative_to(directory) and path.suffix == suffix
+                for directory, suffix in allowed.items()
+            ):
+                raise ValueError(f"printed material may only load the site's own files, not {url[:80]}")
             return super().fetch(url, headers)
 
     return FontsOnly(allowed_protocols={"file"}, fail_on_errors=True)

@@ -1,7 +1,8 @@
 """`{% easy_points "start.what" %}`: an Easy Read list, each point a picture beside its sentences.
 
 The pictures are decorative (alt=""): the sentence beside each says the same thing. In printed material
-(`for_print=True`) they are the same SVG files, by file URL (WeasyPrint's fetcher allows only our files).
+(`for_print=True`) they are the same SVG files, by file URL (WeasyPrint's fetcher allows only our files),
+drawn as backgrounds so the tagged PDF's structure holds only the words.
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ from standtogether.intake import printed
 
 class Command(BaseCommand):
     help = (
-        "Build the printed material (guide, poster, paper form) as PDFs for each offered language, "
-        "into <out>/<lang>/{guide,poster,paper-form}.pdf. Run it on each deployment and after changing "
-        "translations, the vocabulary, the agencies or STANDTOGETHER_SITE_URL: the site serves these files."
+        "Build the printed material (guide, Easy Read guide, poster, paper form) as PDFs for each offered "
+        "language, into <out>/<lang>/{guide,guide-easy,poster,paper-form}.pdf. Run it on each deployment "
+        "and after changing translations, the vocabulary, the agencies or STANDTOGETHER_SITE_URL: "
+        "the site serves these files."
     )
 
     def add_arguments(self, parser):
