@@ -435,3 +435,40 @@ def test_a_diary_is_resealed_under_new_costs_when_next_opened(client, settings):
     assert Diary.system.get().kdf["time_cost"] == 2
     client.post("/en/diary/lock/")
     assert open_diary(Client(), code).status_code == 302
+
+
+# --- plain words ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_diary_pages_read_at_grade_6_or_below(client):
+    from tests.test_readability import MAX_GRADE, grade, sentences_of
+
+    public = ["/en/diary/", "/en/diary/new/", "/en/diary/guidance/"]
+    grades = {path: grade(sentences_of(client.get(path).content.decode())) for path in public}
+    make_diary(client)
+    entry = add_entry(client, dt.date(2026, 3, 2), "Called a name at the till.")
+    for path in (
+        "/en/diary/entries/",
+        "/en/diary/entries/new/",
+        f"/en/diary/entries/{entry}/",
+        "/en/diary/report/",
+        "/en/diary/export/",
+    ):
+        grades[path] = grade(sentences_of(client.get(path).content.decode()))
+    hard = {path: round(value, 1) for path, value in grades.items() if value > MAX_GRADE}
+    assert not hard, hard
+
+
+@pytest.mark.django_db
+def test_export_in_arabic_is_a_pdf_right_to_left(client):
+    make_diary(client)
+    add_entry(client, dt.date(2026, 3, 2), "كلمات مسيئة عند الباب")
+    pdf = client.get("/ar/diary/export/diary.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    from tests.fonts import FAMILY
+    from tests.test_print import families
+
+    assert FAMILY["ar"] in families(PdfReader(io.BytesIO(pdf.content)))
