@@ -237,27 +237,6 @@ RATE_LIMITS = {
 # visit within DIARY_WARNING_DAYS of that date); an open diary locks after DIARY_IDLE_MINUTES idle.
 DIARY_KDF = {
     "time_cost": int(os.environ.get("DIARY_KDF_TIME_COST", 3)),
-    "memory_cost": int(os.environ.get("DIARY_KDF_MEMORY_KIB", 96 * 1024)),
-    "parallelism": int(os.environ.get("DIARY_KDF_PARALLELISM", 1)),
-}
-DIARY_UNUSED_DAYS = int(os.environ.get("DIARY_UNUSED_DAYS", 730))
-DIARY_WARNING_DAYS = int(os.environ.get("DIARY_WARNING_DAYS", 60))
-DIARY_IDLE_MINUTES = int(os.environ.get("DIARY_IDLE_MINUTES", 15))
-DIARY_MAX_ENTRIES = int(os.environ.get("DIARY_MAX_ENTRIES", 500))
-RATE_LIMITS.update(
-    {
-        "diary_open": (10, 900),  # wrong code or passphrase, per client key
-        "diary_open_diary": (5, 900),  # wrong passphrase, per diary (whoever is guessing)
-        "diary_create": (10, 3600),
-    }
-)
-# The private incident diary (diary/, docs/security.md "Diary"). The passphrase key is derived with
-# Argon2id under these costs, tuned so that opening a diary takes 150-400 ms here (bench/diary_kdf.py,
-# figures in bench/README.md). Each diary keeps the costs it was sealed with and is re-sealed under the
-# current ones when next opened. Unused diaries are deleted after DIARY_UNUSED_DAYS (a warning shows on a
-# visit within DIARY_WARNING_DAYS of that date); an open diary locks after DIARY_IDLE_MINUTES idle.
-DIARY_KDF = {
-    "time_cost": int(os.environ.get("DIARY_KDF_TIME_COST", 3)),
     "memory_cost": int(os.environ.get("DIARY_KDF_MEMORY_KIB", 64 * 1024)),
     "parallelism": int(os.environ.get("DIARY_KDF_PARALLELISM", 1)),
 }
