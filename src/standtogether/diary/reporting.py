@@ -8,8 +8,10 @@ is really sent (settle_pending).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
+from cryptography.exceptions import InvalidTag
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -17,7 +19,7 @@ from standtogether.intake import journey
 from standtogether.intake.models import Draft
 from standtogether.intake.uploads import CheckedFile
 
-from . import actions, timeline
+from . import actions, sealing, timeline
 from .opening import OpenDiary
 from .timeline import EntryView
 
@@ -106,17 +108,24 @@ def start_report(request: HttpRequest, opened: OpenDiary, chosen: list[tuple], l
     views = [view for _row, view in chosen]
     files = files_from(opened, chosen)[:limit]
     draft = journey.start_prefilled_draft(request, answers_from(views), files)
-    request.session[PENDING_KEY] = {
-        "draft": str(draft.uuid),
-        "entries": [str(row.uuid) for row, _view in chosen],
-    }
+    pending = {"draft": str(draft.uuid), "entries": [str(row.uuid) for row, _view in chosen]}
+    # Sealed under the diary's own key: the session table never ties a diary's entries to a report.
+    request.session[PENDING_KEY] = base64.b64encode(
+        sealing.seal_entry(opened.dek, str(opened.diary.uuid), "pending-report", pending)
+    ).decode()
     return draft
 
 
 def settle_pending(request: HttpRequest, opened: OpenDiary) -> str:
     """Once the report made from diary entries is sent, mark those entries with its reference."""
-    pending = request.session.get(PENDING_KEY)
-    if not pending:
+    sealed = request.session.get(PENDING_KEY)
+    if not sealed:
+        return ""
+    try:
+        pending = sealing.open_entry(
+            opened.dek, str(opened.diary.uuid), "pending-report", base64.b64decode(sealed)
+        )
+    except (InvalidTag, ValueError):  # made by another diary opened in this browser: not ours to settle
         return ""
     draft = Draft.system.filter(uuid=pending["draft"]).select_related("report").first()
     if draft is None:  # expired or purged without being sent
