@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib import admin
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import get_resolver
@@ -424,6 +425,9 @@ def test_unused_diaries_are_deleted_after_the_period_with_a_warning_on_a_visit_b
     assert Diary.system.count() == Entry.system.count() == EntryFile.system.count() == 0
     assert not [p for p in files.root().rglob("*") if p.is_file()]
     assert AuditEvent.objects.filter(action="diary.deleted").count() == 1
+    out = io.StringIO()
+    call_command("purge_diaries", stdout=out)  # the same from cron
+    assert out.getvalue().strip() == "deleted 0 unused diaries"
 
 
 @pytest.mark.django_db
