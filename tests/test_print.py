@@ -230,6 +230,14 @@ def test_build_print_writes_each_kind_per_language(tmp_path):
     assert PdfReader(tmp_path / "uk" / "poster.pdf").pages
 
 
+def test_the_easy_read_guide_is_served_and_described_for_its_link(client):
+    response = client.get("/pl/support/print/guide-easy.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    with translation.override("en"):
+        item = printed.download(printed.EASY_READ_GUIDE, "pl")
+        assert str(item["title"]) == "Easy Read guide to reporting hate" and item["size"] > 0
+
+
 def test_download_is_built_on_first_request_then_served_from_the_cache(client, settings):
     response = client.get("/ur/support/print/guide.pdf")
     assert response.status_code == 200
@@ -254,7 +262,7 @@ def test_unknown_kinds_and_languages_are_not_found(client, path):
 def test_support_page_links_each_pdf_with_size(client, settings):
     printed.build_pdf("poster", "en")
     page = client.get("/en/support/").content.decode()
-    for kind in printed.KINDS:
+    for kind in printed.KINDS.keys() - {printed.EASY_READ_GUIDE}:
         assert f'href="/en/support/print/{kind}.pdf"' in page
     assert re.search(r"Poster with a QR code \(PDF, [\d.]+\xa0KB\)", page), "the built poster shows its size"
     assert "Paper form (PDF)" in page  # not built yet: no size to show

@@ -304,14 +304,19 @@ def build_pdf(kind: str, language: str, root: Path | None = None) -> Path:
     return path
 
 
+EASY_READ_GUIDE = "guide-easy"
+
+
+def download(kind: str, language: str) -> dict:
+    """One PDF's link: its kind, title and, once built, its size."""
+    path = pdf_path(kind, language)
+    return {"kind": kind, "title": KINDS[kind][1], "size": path.stat().st_size if path.exists() else None}
+
+
 def downloads(language: str) -> list[dict]:
-    """The support page's links: each kind with its title and, once built, its size."""
-    items = []
-    for kind, (_template, title) in KINDS.items():
-        path = pdf_path(kind, language)
-        size = path.stat().st_size if path.exists() else None
-        items.append({"kind": kind, "title": title, "size": size})
-    return items
+    """The support page's list of PDFs. The Easy Read guide is served at /<lang>/support/print/guide-easy.pdf
+    and offered on its own (`download(EASY_READ_GUIDE, language)`), not in this list."""
+    return [download(kind, language) for kind in KINDS if kind != EASY_READ_GUIDE]
 
 
 def cached_pdf(kind: str, language: str) -> Path:
