@@ -262,7 +262,7 @@ def test_unknown_kinds_and_languages_are_not_found(client, path):
 def test_support_page_links_each_pdf_with_size(client, settings):
     printed.build_pdf("poster", "en")
     page = client.get("/en/support/").content.decode()
-    for kind in printed.KINDS.keys() - {printed.EASY_READ_GUIDE}:
+    for kind in printed.KINDS:
         assert f'href="/en/support/print/{kind}.pdf"' in page
     assert re.search(r"Poster with a QR code \(PDF, [\d.]+\xa0KB\)", page), "the built poster shows its size"
     assert "Paper form (PDF)" in page  # not built yet: no size to show

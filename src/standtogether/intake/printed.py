@@ -314,9 +314,8 @@ def download(kind: str, language: str) -> dict:
 
 
 def downloads(language: str) -> list[dict]:
-    """The support page's list of PDFs. The Easy Read guide is served at /<lang>/support/print/guide-easy.pdf
-    and offered on its own (`download(EASY_READ_GUIDE, language)`), not in this list."""
-    return [download(kind, language) for kind in KINDS if kind != EASY_READ_GUIDE]
+    """The support page's list of PDFs, the Easy Read guide among them."""
+    return [download(kind, language) for kind in KINDS]
 
 
 def cached_pdf(kind: str, language: str) -> Path:

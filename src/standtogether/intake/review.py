@@ -24,7 +24,7 @@ def _display(field: forms.Field, value) -> str:
     if choices:
         return str(choices.get(value, value))
     if isinstance(field, forms.MultiValueField) and isinstance(value, str):
-        return formats.date_format(dt.date.fromisoformat(value), "j F Y")
+        return formats.date_format(dt.date.fromisoformat(value), "j E Y")
     return str(value)
 
 

@@ -212,7 +212,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
 FILE_UPLOAD_PERMISSIONS = 0o600
 
-# The reporting journey (intake/journey.py).
 # Importing partner records from CSV (intake/importing.py, docs/import.md). The web upload stays within
 # FILE_UPLOAD_MAX_MEMORY_SIZE, so an uploaded file is never written to disk unencrypted.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", FILE_UPLOAD_MAX_MEMORY_SIZE))
@@ -220,6 +219,7 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 5000))
 IMPORT_MAPS_DIR = Path(os.environ.get("IMPORT_MAPS_DIR", BASE_DIR / "intake" / "data" / "import_maps"))
 IMPORT_PENDING_MINUTES = int(os.environ.get("IMPORT_PENDING_MINUTES", 30))
 
+# The reporting journey (intake/journey.py).
 DRAFT_LIFETIME_HOURS = int(os.environ.get("DRAFT_LIFETIME_HOURS", 72))
 SUBMIT_MIN_SECONDS = int(os.environ.get("SUBMIT_MIN_SECONDS", 8))
 RATE_LIMITS = {
