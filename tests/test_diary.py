@@ -52,8 +52,10 @@ def make_diary(client: Client, passphrase: str = PASSPHRASE) -> str:
     response = client.post(
         "/en/diary/new/", {"passphrase": passphrase, "passphrase_again": passphrase, "understood": "on"}
     )
-    assert response.status_code == 200, response.content.decode()[:2000]
-    return re.search(r'id="diary-code">([^<]+)<', response.content.decode()).group(1)
+    assert response.status_code == 302 and response["Location"] == "/en/diary/ready/", response.status_code
+    page = client.get("/en/diary/ready/")
+    assert page.status_code == 200, page.content.decode()[:2000]
+    return re.search(r'id="diary-code">([^<]+)<', page.content.decode()).group(1)
 
 
 def add_entry(client: Client, day: dt.date, what: str, **extra) -> str:
@@ -476,3 +478,16 @@ def test_export_in_arabic_is_a_pdf_right_to_left(client):
     from tests.test_print import families
 
     assert FAMILY["ar"] in families(PdfReader(io.BytesIO(pdf.content)))
+
+
+def test_a_reload_after_making_a_diary_never_makes_a_second_one_nor_shows_the_code_again(client):
+    from standtogether.diary.models import Diary
+
+    code = make_diary(client)
+    assert Diary.system.count() == 1
+    again = client.get("/en/diary/ready/")  # the reload, or the back button
+    assert again.status_code == 302 and again["Location"].endswith("/en/diary/entries/")
+    assert code not in client.get("/en/diary/entries/").content.decode()
+    assert Diary.system.count() == 1
+    session = client.session
+    assert "diary_new_code" not in session and code not in str(dict(session))

@@ -165,7 +165,35 @@ def current(request: HttpRequest) -> OpenDiary | None:
     return OpenDiary(diary=diary, dek=dek)
 
 
+NEW_CODE_KEY = "diary_new_code"
+
+
+def _new_code_aad(diary: Diary) -> bytes:
+    return f"diary.new-code:{diary.uuid}".encode()
+
+
+def keep_new_code(request: HttpRequest, opened: OpenDiary, code: str) -> None:
+    """Keep a new diary's code for the one page that shows it, sealed under the diary's own key (which only
+    this browser's cookie and the key ring together can recover): never in plain text, not even briefly."""
+    nonce = os.urandom(12)
+    sealed = nonce + AESGCM(opened.dek).encrypt(nonce, code.encode(), _new_code_aad(opened.diary))
+    request.session[NEW_CODE_KEY] = base64.b64encode(sealed).decode()
+
+
+def take_new_code(request: HttpRequest, opened: OpenDiary) -> str | None:
+    """The new code, once: it is gone from the session as soon as it is read."""
+    sealed = request.session.pop(NEW_CODE_KEY, None)
+    if not sealed:
+        return None
+    raw = base64.b64decode(sealed)
+    try:
+        return AESGCM(opened.dek).decrypt(raw[:12], raw[12:], _new_code_aad(opened.diary)).decode()
+    except (InvalidTag, ValueError):
+        return None
+
+
 def forget(request: HttpRequest) -> None:
+    request.session.pop(NEW_CODE_KEY, None)
     request.session.pop(SESSION_KEY, None)
     request.session.pop(WARNING_KEY, None)
 

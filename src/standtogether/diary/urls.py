@@ -7,6 +7,7 @@ app_name = "diary"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
+    path("ready/", views.ready, name="ready"),
     path("guidance/", views.guidance, name="guidance"),
     path("lock/", views.lock, name="lock"),
     path("entries/", views.timeline_view, name="timeline"),

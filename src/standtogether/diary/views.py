@@ -75,16 +75,10 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many diaries were started from this connection. Try again later."))
         else:
             opened, code = actions.create_diary(form.cleaned_data["passphrase"])
-            response = render(
-                request,
-                "diary/code.html",
-                {
-                    "title": _("Your diary is ready"),
-                    "code": code,
-                    "deletion": opening.deletion_date(opened.diary),
-                },
-            )
+            # Post/redirect/get: a reload of the page that shows the code never makes a second diary.
+            response = redirect("diary:ready")
             opening.hold(request, response, opened)
+            opening.keep_new_code(request, opened, code)
             return response
     return render(
         request,
@@ -97,6 +91,20 @@ def new(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@open_diary_required
+def ready(request: HttpRequest, opened: OpenDiary) -> HttpResponse:
+    """The new diary's code, shown once: after that (a reload, the back button) the diary itself."""
+    code = opening.take_new_code(request, opened)
+    if code is None:
+        return redirect("diary:timeline")
+    context = {
+        "title": _("Your diary is ready"),
+        "code": code,
+        "deletion": opening.deletion_date(opened.diary),
+    }
+    return render(request, "diary/code.html", context)
 
 
 @require_safe
