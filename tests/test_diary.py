@@ -103,7 +103,19 @@ def test_owner_writes_changes_and_deletes_entries_with_files(client):
     assert "Stickers again, and spit." in page and "About 9 March 2026" in page
     assert "my shop" in page
 
-    client.post(f"/en/diary/entries/{first}/files/{file_uuid}/remove/")
+    typed = {
+        "date_0": 2,
+        "date_1": 3,
+        "date_2": 2026,
+        "what": "Typed but not saved yet.",
+        "remove": file_uuid,
+    }
+    removed = client.post(f"/en/diary/entries/{first}/change/", typed)
+    assert removed.status_code == 200  # the page again: the file is gone, what was typed is still there
+    assert (
+        "Typed but not saved yet." in removed.content.decode()
+        and 'id="entry-files"' not in removed.content.decode()
+    )
     assert EntryFile.system.count() == 0
     assert not [p for p in files.root().rglob("*") if p.is_file()]
     assert client.post(f"/en/diary/entries/{first}/delete/").status_code == 302

@@ -17,7 +17,6 @@ urlpatterns = [
     path("entries/<uuid:entry_uuid>/delete/", views.delete_entry, name="delete_entry"),
     path("entries/<uuid:entry_uuid>/add-to-report/", views.add_to_report, name="add_to_report"),
     path("entries/<uuid:entry_uuid>/files/<uuid:file_uuid>/", views.file_download, name="file"),
-    path("entries/<uuid:entry_uuid>/files/<uuid:file_uuid>/remove/", views.file_remove, name="file_remove"),
     path("export/", views.export_page, name="export"),
     path("export/diary.pdf", views.export_pdf, name="export_pdf"),
     path("export/diary.txt", views.export_text, name="export_text"),

@@ -205,7 +205,12 @@ def _entry_form(request: HttpRequest, opened: OpenDiary, found) -> HttpResponse:
     else:
         form = EntryForm()
     rejected: list[tuple[str, str]] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and row is not None and request.POST.get("remove"):
+        # "Remove" on a file: the file goes now; what was typed on the page comes back as typed (not saved).
+        actions.remove_file(opened, row, request.POST["remove"])
+        row, view = timeline.entry(opened, str(row.uuid))
+        form = EntryForm(request.POST)
+    elif request.method == "POST" and form.is_valid():
         checked, rejected = _check_files(request, form.cleaned_data["files"], view.file_count if view else 0)
         if not rejected:
             if row is None:
@@ -268,16 +273,6 @@ def file_download(request: HttpRequest, opened: OpenDiary, entry_uuid: str, file
     response = HttpResponse(data, content_type=meta["content_type"])
     response["Content-Disposition"] = f'attachment; filename="diary-file.{meta["extension"]}"'
     return response
-
-
-@require_POST
-@open_diary_required
-def file_remove(request: HttpRequest, opened: OpenDiary, entry_uuid: str, file_uuid: str) -> HttpResponse:
-    found = timeline.entry(opened, str(entry_uuid))
-    if found is None:
-        raise Http404
-    actions.remove_file(opened, found[0], str(file_uuid))
-    return redirect("diary:change_entry", entry_uuid)
 
 
 @require_safe
