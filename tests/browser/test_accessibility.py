@@ -2,8 +2,8 @@
 in both reading modes (standard and Easy Read).
 
 Each page is its own test. A page is first brought to its state (a draft, a sent report, an error), then
-axe runs on it at 1280 px; the viewport is then narrowed to 320 CSS px (WCAG 1.4.10 reflow): the page must
-not scroll sideways, and axe runs again (it can find different problems once the layout changes).
+axe runs on it at 1280 px; the viewport is then narrowed to 640 CSS px (that screen at 200% zoom) and to 320
+CSS px (WCAG 1.4.10 reflow): the page must not scroll sideways at either, and axe runs again at 320 (it can find different problems once the layout changes).
 Any violation of any impact fails the test.
 """
 
@@ -22,6 +22,7 @@ from .flows import STEP_SLUGS, create_report, open_tracking, send_report, start_
 pytestmark = pytest.mark.browser
 
 LANGUAGES = {code: "rtl" if code in settings.RTL_LANGUAGES else "ltr" for code, _name in settings.LANGUAGES}
+ZOOM_200 = {"width": 640, "height": 400}
 EASY_READ_LANGUAGES = list(LANGUAGES)  # Easy Read is translated into every offered language
 MODES = [(lang, "standard") for lang in LANGUAGES] + [(lang, "easy") for lang in EASY_READ_LANGUAGES]
 WRONG_RESUME_CODE = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ12"
@@ -217,7 +218,11 @@ def test_page_has_no_axe_violations_and_reflows_at_320_px(
     if desktop:
         problems.append(format_violations(desktop, f"axe at 1280 px on {page.url}:"))
 
-    page.set_viewport_size(MOBILE)
+    page.set_viewport_size(ZOOM_200)  # a 1280 px screen at 200% zoom
+    overflow = horizontal_overflow(page, ZOOM_200["width"])
+    if overflow:
+        problems.append(f"reflow at 200% zoom (640 px): {overflow}")
+    page.set_viewport_size(MOBILE)  # a small phone, or 400% zoom
     overflow = horizontal_overflow(page)
     if overflow:
         problems.append(f"reflow at 320 px: {overflow}")
