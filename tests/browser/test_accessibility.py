@@ -2,8 +2,9 @@
 in both reading modes (standard and Easy Read).
 
 Each page is its own test. A page is first brought to its state (a draft, a sent report, an error), then
-axe runs on it at 1280 px; the viewport is then narrowed to 640 CSS px (that screen at 200% zoom) and to 320
-CSS px (WCAG 1.4.10 reflow): the page must not scroll sideways at either, and axe runs again at 320 (it can find different problems once the layout changes).
+axe runs on it at 1280 px; the viewport is then narrowed to 640 CSS px (that screen at 200% zoom) and to
+320 CSS px (WCAG 1.4.10 reflow): the page must not scroll sideways at either, and axe runs again at 320 px
+(it can find different problems once the layout changes).
 Any violation of any impact fails the test.
 """
 

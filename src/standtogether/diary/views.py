@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from standtogether.core import ratelimit
 from standtogether.intake import actions as intake_actions
 from standtogether.intake import tracking
-from standtogether.intake.uploads import UploadRejected, check_upload
+from standtogether.intake.uploads import check_files
 
 from . import actions, export, opening, reporting, timeline
 from .forms import AddToReportForm, ChooseEntriesForm, EntryForm, NewDiaryForm, OpenDiaryForm
@@ -141,38 +141,7 @@ def timeline_view(request: HttpRequest, opened: OpenDiary) -> HttpResponse:
 
 def _check_files(request: HttpRequest, uploads, already: int) -> tuple[list, list[tuple[str, str]]]:
     """Check every file by content (intake/uploads.py); all or nothing, each bad file named with why."""
-    checked, rejected = [], []
-    total = 0
-    client = ratelimit.client_key(request)
-    for upload in uploads:
-        name = (upload.name or "")[:100]
-        if already + len(checked) >= settings.UPLOAD_MAX_FILES:
-            rejected.append(
-                (name, _("You can add up to %(count)d files.") % {"count": settings.UPLOAD_MAX_FILES})
-            )
-            continue
-        if not ratelimit.hit("upload", client):
-            rejected.append(
-                (name, _("Too many files were sent from this connection. Please try again later."))
-            )
-            continue
-        try:
-            item = check_upload(upload)
-        except UploadRejected as exc:
-            rejected.append((name, str(exc.message)))
-            continue
-        total += len(item.content)
-        if total > settings.UPLOAD_MAX_TOTAL_BYTES:
-            rejected.append(
-                (
-                    name,
-                    _("Your files together are too big. The limit is %(size)d MB.")
-                    % {"size": settings.UPLOAD_MAX_TOTAL_BYTES // (1024 * 1024)},
-                )
-            )
-            continue
-        checked.append(item)
-    return checked, rejected
+    return check_files(uploads, ratelimit.client_key(request), count=already)
 
 
 @require_http_methods(["GET", "POST"])

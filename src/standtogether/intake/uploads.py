@@ -161,6 +161,42 @@ def check_upload(upload) -> CheckedFile:
 _BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def check_files(files, client_key: str, *, count: int = 0, total: int = 0):
+    """Check a batch of uploads against one another and what is already kept (`count` files, `total` bytes):
+    returns (accepted, rejected), each rejected file as (its name, why) in plain words. Used by the report
+    journey and the private diary alike; the upload rate limit is per client (keyed hash, no address)."""
+    from standtogether.core import ratelimit
+
+    accepted: list[CheckedFile] = []
+    rejected: list[tuple[str, str]] = []
+    for upload in files:
+        name = (upload.name or "")[:100]
+        if count + len(accepted) >= settings.UPLOAD_MAX_FILES:
+            rejected.append(
+                (name, _("You can add up to %(count)d files.") % {"count": settings.UPLOAD_MAX_FILES})
+            )
+            continue
+        if not ratelimit.hit("upload", client_key):
+            rejected.append(
+                (name, _("Too many files were sent from this connection. Please try again later."))
+            )
+            continue
+        try:
+            checked = check_upload(upload)
+        except UploadRejected as exc:
+            rejected.append((name, str(exc.message)))
+            continue
+        if total + len(checked.content) > settings.UPLOAD_MAX_TOTAL_BYTES:
+            limit = settings.UPLOAD_MAX_TOTAL_BYTES // (1024 * 1024)
+            rejected.append(
+                (name, _("Your files together are too big. The limit is %(size)d MB.") % {"size": limit})
+            )
+            continue
+        accepted.append(checked)
+        total += len(checked.content)
+    return accepted, rejected
+
+
 def clean_label(name) -> str:
     """The file's own name, safe to store and show: no folders, no control characters, at most 100 chars."""
     if isinstance(name, bytes):

@@ -20,7 +20,7 @@ from . import actions, journey, printed, reading, tracking
 from .forms import AddInformationForm, ResumeForm, TrackForm
 from .review import summary_sections
 from .text import FreeTextField
-from .uploads import UploadRejected, check_upload
+from .uploads import UploadRejected, check_files, check_upload
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -143,38 +143,12 @@ def evidence_step(request: HttpRequest, current: journey.Step, draft) -> HttpRes
 
 def _store_uploads(request: HttpRequest, draft, files) -> list[tuple[str, str]]:
     """Check every file; keep the good ones, name each bad one with its reason. Nothing else is lost."""
-    rejected = []
     stored = list(draft.evidence.all())
-    count, total = len(stored), sum(item.size for item in stored)
-    client = ratelimit.client_key(request)
-    for upload in files:
-        name = (upload.name or "")[:100]
-        if count >= settings.UPLOAD_MAX_FILES:
-            rejected.append(
-                (name, _("You can add up to %(count)d files.") % {"count": settings.UPLOAD_MAX_FILES})
-            )
-            continue
-        if not ratelimit.hit("upload", client):
-            rejected.append(
-                (name, _("Too many files were sent from this connection. Please try again later."))
-            )
-            continue
-        try:
-            checked = check_upload(upload)
-        except UploadRejected as exc:
-            rejected.append((name, str(exc.message)))
-            continue
-        if total + len(checked.content) > settings.UPLOAD_MAX_TOTAL_BYTES:
-            rejected.append(
-                (
-                    name,
-                    _("Your files together are too big. The limit is %(size)d MB.")
-                    % {"size": settings.UPLOAD_MAX_TOTAL_BYTES // (1024 * 1024)},
-                )
-            )
-            continue
+    accepted, rejected = check_files(
+        files, ratelimit.client_key(request), count=len(stored), total=sum(item.size for item in stored)
+    )
+    for checked in accepted:
         actions.add_draft_evidence(draft, checked)
-        count, total = count + 1, total + len(checked.content)
     return rejected
 
 
