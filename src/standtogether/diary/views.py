@@ -153,10 +153,15 @@ def add_entry(request: HttpRequest, opened: OpenDiary) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @open_diary_required
 def change_entry(request: HttpRequest, opened: OpenDiary, entry_uuid: str) -> HttpResponse:
+    return _entry_form(request, opened, _entry_or_404(opened, entry_uuid))
+
+
+def _entry_or_404(opened: OpenDiary, entry_uuid) -> tuple:
+    """(row, view) of one entry of the open diary; any other id, whoever's, is simply not found."""
     found = timeline.entry(opened, str(entry_uuid))
     if found is None:
         raise Http404
-    return _entry_form(request, opened, found)
+    return found
 
 
 def _entry_form(request: HttpRequest, opened: OpenDiary, found) -> HttpResponse:
@@ -204,10 +209,7 @@ def _entry_form(request: HttpRequest, opened: OpenDiary, found) -> HttpResponse:
 @require_safe
 @open_diary_required
 def entry(request: HttpRequest, opened: OpenDiary, entry_uuid: str) -> HttpResponse:
-    found = timeline.entry(opened, str(entry_uuid))
-    if found is None:
-        raise Http404
-    _row, view = found
+    _row, view = _entry_or_404(opened, entry_uuid)
     context = {
         "title": view.when,
         "entry": view,
@@ -220,10 +222,7 @@ def entry(request: HttpRequest, opened: OpenDiary, entry_uuid: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @open_diary_required
 def delete_entry(request: HttpRequest, opened: OpenDiary, entry_uuid: str) -> HttpResponse:
-    found = timeline.entry(opened, str(entry_uuid))
-    if found is None:
-        raise Http404
-    row, view = found
+    row, view = _entry_or_404(opened, entry_uuid)
     if request.method == "POST":
         actions.delete_entry(opened, row)
         messages.success(request, _("The entry was deleted."))
@@ -293,10 +292,7 @@ def report(request: HttpRequest, opened: OpenDiary) -> HttpResponse:
 @open_diary_required
 def add_to_report(request: HttpRequest, opened: OpenDiary, entry_uuid: str) -> HttpResponse:
     """Add a later entry to a report already sent: the same reference and secret code as tracking."""
-    found = timeline.entry(opened, str(entry_uuid))
-    if found is None:
-        raise Http404
-    row, view = found
+    row, view = _entry_or_404(opened, entry_uuid)
     form = AddToReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +305,7 @@ def add_to_report(request: HttpRequest, opened: OpenDiary, entry_uuid: str) -> H
                     None, _("The reference or the secret code is not right. Check both and try again.")
                 )
             else:
-                files = reporting.files_from(opened, [found])[: settings.UPLOAD_MAX_FILES]
+                files = reporting.files_from(opened, [(row, view)])[: settings.UPLOAD_MAX_FILES]
                 intake_actions.add_information(tracked, reporting.entry_as_text(view), files)
                 actions.record_reported(opened, [row], tracked.reference)
                 messages.success(
